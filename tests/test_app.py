@@ -1,0 +1,107 @@
+"""The app driven through its API with gradio_client, as a browser or a script would."""
+import time
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+from drawing import composite, draw
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def sketch(tmp_path, layer: np.ndarray) -> dict:
+    Image.fromarray(layer).save(tmp_path / "layer.png")
+    Image.fromarray(composite(layer)).save(tmp_path / "composite.png")
+    return {"background": None, "layers": [handle_file(str(tmp_path / "layer.png"))],
+            "composite": handle_file(str(tmp_path / "composite.png"))}
+
+
+@pytest.mark.parametrize("digit", ["1", "7", "0"])
+def test_a_drawn_digit_gets_the_right_class_from_both_models(client, tmp_path, digit):
+    verdict, dnn, cnn, details, steps, saliency = client.predict(sketch(tmp_path, draw(digit)), api_name="/predict_digit")
+    assert dnn["label"] == digit and cnn["label"] == digit
+    assert f"DNN reads **{digit}**" in verdict and "parameters" in details and "ms" in details
+    assert Image.open(steps).size[0] > 400 and Image.open(saliency).size == (280, 280)
+
+
+def test_an_empty_canvas_asks_for_a_digit(client, tmp_path):
+    verdict, dnn, cnn, details, steps, saliency = client.predict(
+        sketch(tmp_path, np.zeros((280, 280, 4), dtype=np.uint8)), api_name="/predict_digit")
+    assert "Draw a digit" in verdict
+    assert dnn is None and cnn is None and steps is None and saliency is None
+
+
+def test_a_missing_sketch_asks_for_a_digit(client):
+    verdict, *_ = client.predict(None, api_name="/predict_digit")
+    assert "Draw a digit" in verdict
+
+
+def test_sentiment_of_clear_sentences(client):
+    note, rnn, lstm, gru, words, trace = client.predict("a gorgeous , witty , wonderful movie", api_name="/predict_sentiment")
+    for label in (rnn, lstm, gru):
+        assert label["label"] == "positive"
+    note, rnn, lstm, gru, words, trace = client.predict("a dull , tedious and boring mess", api_name="/predict_sentiment")
+    for label in (rnn, lstm, gru):
+        assert label["label"] == "negative"
+    assert trace is not None
+
+
+def test_unknown_words_are_marked(client):
+    note, *labels, words, trace = client.predict("the zxqv film was great", api_name="/predict_sentiment")
+    marked = {entry["token"]: entry["class_or_confidence"] for entry in words}
+    assert marked["zxqv"] == "unknown" and marked["great"] is None
+    assert "1 of 5 words are unknown" in note
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "\x00\x07 \u202e", "great " * 5000])
+def test_strange_text_gets_an_answer_not_an_error(client, text):
+    note, *labels, words, trace = client.predict(text, api_name="/predict_sentiment")
+    assert isinstance(note, str) and note
+
+
+def test_similarity_answers_for_each_model(client):
+    table = client.predict("a charming and funny film .", "a charming and funny film .", api_name="/compare_sentences")
+    assert table.count("+1.000") == 3
+    table = client.predict("a charming film", "", api_name="/compare_sentences")
+    assert "Type two sentences" in table
+
+
+def train_args(**overrides):
+    args = dict(kind="dnn", log_lr=-2.5, epochs=3, patience=3, batch_size=64, hidden=32, dropout=0.1,
+                init="default", bidirectional=True, subset=1000)
+    args.update(overrides)
+    return list(args.values())
+
+
+def test_a_tiny_retrain_streams_updates_and_ends_with_test_metrics(client):
+    job = client.submit(*train_args(), api_name="/train")
+    outputs = list(job)
+    assert len(outputs) >= 2
+    status, curves, scores, confusion, download, *_ = job.outputs()[-1]
+    assert "Done" in status and "accuracy" in scores and confusion is not None
+    assert download and str(download).endswith(".zip")
+
+
+def test_bad_settings_and_divergence_get_messages(client):
+    status, *_ = client.predict(*train_args(subset=0), api_name="/train")
+    assert "at least 10 training examples" in status
+    status, *_ = client.predict(*train_args(log_lr=0, init="gaussian", hidden=512, dropout=0.0, batch_size=8,
+                                            epochs=2), api_name="/train")
+    assert "Done" in status or "diverged" in status  # either way a message, never an exception
+
+
+def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):
+    job = client.submit(*train_args(kind="cnn", epochs=30, subset=20000, batch_size=32), api_name="/train")
+    deadline = time.time() + 60
+    while len(job.outputs()) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    job.cancel()
+    verdict, dnn, cnn, *_ = client.predict(sketch(tmp_path, draw("7")), api_name="/predict_digit")
+    assert cnn["label"] == "7"
+    job = client.submit(*train_args(epochs=1, subset=500), api_name="/train")
+    assert "Done" in job.result()[0]

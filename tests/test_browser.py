@@ -1,0 +1,114 @@
+"""The app in a real browser: Playwright driving Debian's Chromium (browser downloads do not work here).
+
+Draws digits with mouse strokes, clears the pad, analyses a sentence, and
+starts then stops a retrain. Screenshots of each tab go to $SCREENSHOT_DIR
+(default: pytest's temporary folder); docs/ holds the ones the README shows.
+"""
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("BROWSER_TESTS") == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        page.locator("#sketchpad canvas").first.wait_for()
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def draw_strokes(page, strokes):
+    """Mouse strokes given in [-1, 1] coordinates around the centre of the drawing area."""
+    box = page.locator("#sketchpad canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    half = 0.4 * min(box["width"], box["height"])
+    for stroke in strokes:
+        page.mouse.move(cx + stroke[0][0] * half, cy + stroke[0][1] * half)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(cx + x * half, cy + y * half, steps=20)
+        page.mouse.up()
+
+
+def verdict(page):
+    return page.locator("#verdict")
+
+
+def dark_pixels(page) -> int:
+    png = page.locator("#sketchpad canvas").first.screenshot()
+    return int((np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 100).sum())
+
+
+def test_the_pad_is_ready_to_draw_and_both_models_read_a_one(page, shots):
+    assert page.get_by_text("select the draw tool").count() == 0 or not page.get_by_text("select the draw tool").is_visible()
+    draw_strokes(page, [[(0.05, -0.8), (-0.05, 0.8)]])
+    page.wait_for_function("document.querySelector('#verdict').innerText.includes('CNN reads')")
+    assert "DNN reads 1" in verdict(page).inner_text() and "CNN reads 1" in verdict(page).inner_text()
+    page.screenshot(path=shots / "tab1-one.png", full_page=True)
+
+
+def test_clear_really_clears_the_pad(page):
+    assert dark_pixels(page) > 200
+    page.get_by_role("button", name="Clear", exact=True).click()
+    page.wait_for_function("document.querySelector('#verdict').innerText.includes('Draw a digit')")
+    page.wait_for_timeout(500)
+    assert dark_pixels(page) < 20
+
+
+def test_after_clearing_a_seven_is_read_as_seven(page, shots):
+    draw_strokes(page, [[(-0.6, -0.7), (0.6, -0.7), (-0.15, 0.85)]])
+    page.wait_for_function("document.querySelector('#verdict').innerText.includes('CNN reads')")
+    assert "DNN reads 7" in verdict(page).inner_text() and "CNN reads 7" in verdict(page).inner_text()
+    page.screenshot(path=shots / "tab1-seven.png", full_page=True)
+
+
+def test_sentiment_of_a_typed_sentence(page, shots):
+    page.get_by_role("tab", name="2 · Sentiment & similarity").click()
+    box = page.get_by_label("A sentence (a film review works best)")
+    box.fill("a wonderful , moving and funny film")
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_function("document.querySelector('#sentiment-note').innerText.includes('words')")
+    for name in ("RNN", "LSTM", "GRU"):
+        assert "positive" in page.locator(f"#label-{name.lower()}").inner_text()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_function("document.querySelector('#similarity').innerText.includes('cosine')")
+    page.screenshot(path=shots / "tab2-sentiment.png", full_page=True)
+
+
+def test_a_retrain_draws_its_curve_and_stops_on_request(page, shots):
+    page.get_by_role("tab", name="3 · Retrain").click()
+    page.get_by_role("button", name="Train").click()
+    page.locator("#curves .js-plotly-plot").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_function(
+        "['stopped by you', 'Done', 'previous model is kept'].some(t => document.querySelector('#status').innerText.includes(t))",
+        timeout=120_000,
+    )
+    page.screenshot(path=shots / "tab3-retrain.png", full_page=True)
+    assert "Training" not in page.locator("#status").inner_text()

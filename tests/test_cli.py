@@ -1,0 +1,42 @@
+"""End to end through the command line, on small subsets of the real data."""
+import json
+
+import models
+from training.__main__ import main
+
+
+def test_train_then_evaluate_a_dnn(tmp_path, capsys):
+    out = tmp_path / "dnn"
+    assert main(["dnn", "--epochs", "2", "--subset", "600", "--hidden-sizes", "32", "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "epoch   2" in printed.err + printed.out and "test: accuracy" in printed.out
+    report = json.loads((out / "metrics.json").read_text())
+    assert len(report["history"]) == 2 and report["fit"]["epochs"] == 2
+    assert models.load(out).config.hidden_sizes == [32]
+
+    assert main(["evaluate", str(out), "--subset", "300"]) == 0
+    printed = capsys.readouterr().out
+    assert "test: accuracy" in printed and "(n=300)" in printed
+    assert json.loads(printed.strip().splitlines()[-1])["n"] == 300
+
+
+def test_train_a_cnn_and_a_gru_on_subsets(tmp_path):
+    assert main(["cnn", "--epochs", "1", "--subset", "300", "--channels", "4", "8", "--out", str(tmp_path / "cnn")]) == 0
+    assert main(["gru", "--epochs", "1", "--subset", "300", "--hidden-size", "16", "--no-bidirectional",
+                 "--out", str(tmp_path / "gru")]) == 0
+    gru = models.load(tmp_path / "gru")
+    assert gru.config.kind == "gru" and gru.config.bidirectional is False
+
+
+def test_divergence_exits_with_a_message(tmp_path, capsys):
+    code = main(["dnn", "--epochs", "3", "--subset", "600", "--lr", "1e12", "--no-batch-norm", "--out", str(tmp_path / "x")])
+    assert code == 1
+    assert "diverged" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_evaluate_reports_a_corrupted_checkpoint(tmp_path, capsys):
+    models.save(models.build(models.MLPConfig(hidden_sizes=[8])), tmp_path / "ck")
+    (tmp_path / "ck" / "model.safetensors").write_bytes(b"garbage")
+    assert main(["evaluate", str(tmp_path / "ck")]) == 1
+    assert "corrupted weights" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Training for the demo's models: data as tensors, one `fit` loop, metrics, and a CLI (`python -m training`)."""

@@ -1,0 +1,208 @@
+"""The training loop: `train_epoch`, `evaluate`, and `fit`, which adds early stopping.
+
+`fit` is the one loop behind the command line and the app. Batches come from
+`torch.randperm` indexing into tensors that already live on the device — no
+DataLoader, no per-sample Python. Progress goes to a callback (tqdm on the
+command line, live plots in the app); a `should_stop` callable is checked
+before every batch so a user can cancel within one batch.
+"""
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+
+from training.data import Split
+
+
+DIVERGED_LOSS = 100.0  # nats; chance level is ln(10) ≈ 2.3, so past this the logits have exploded
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN, infinite or huge; the best weights so far have been restored."""
+
+
+@dataclass
+class FitConfig:
+    epochs: int = 10
+    lr: float = 1e-3
+    batch_size: int = 128
+    patience: int = 3  # epochs without a lower validation loss before stopping
+    weight_decay: float = 1e-4
+    seed: int = 0
+    log_every: int = 20  # batches between progress reports within an epoch
+
+
+@dataclass
+class EpochStats:
+    epoch: int
+    train_loss: float
+    train_acc: float
+    val_loss: float
+    val_acc: float
+    lr: float
+    seconds: float
+    best: bool = False
+
+
+@dataclass
+class Progress:
+    """Reported every `log_every` batches (stats is None) and at the end of each epoch."""
+
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+    loss: float
+    stats: EpochStats | None = None
+
+
+@dataclass
+class FitResult:
+    history: list[EpochStats] = field(default_factory=list)
+    best_epoch: int | None = None
+    stop_reason: str = "completed"  # completed | early_stop | cancelled
+    seconds: float = 0.0
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def get_lr(step: int, total_steps: int, base_lr: float) -> float:
+    """Cosine decay from base_lr to 5% of it over the whole run, after a 3% linear warm-up."""
+    warmup = max(1, int(0.03 * total_steps))
+    if step < warmup:
+        return base_lr * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total_steps - warmup)
+    return base_lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def _autocast(device: torch.device):
+    # bfloat16 needs no loss scaling; on the CPU autocast would only slow these small models down
+    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda")
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, split: Split, batch_size: int = 1024) -> torch.Tensor:
+    """Class probabilities (N, C) for a whole split, in eval mode."""
+    model.eval()
+    device = split.labels.device
+    chunks = []
+    for start in range(0, len(split), batch_size):
+        inputs = tuple(t[start : start + batch_size] for t in split.inputs)
+        with _autocast(device):
+            logits = model(*inputs)
+        chunks.append(logits.float().softmax(dim=1))
+    return torch.cat(chunks)
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, split: Split, batch_size: int = 1024) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy on a split."""
+    probs = predict(model, split, batch_size)
+    loss = F.nll_loss(probs.clamp_min(1e-12).log(), split.labels).item()
+    accuracy = (probs.argmax(dim=1) == split.labels).float().mean().item()
+    return loss, accuracy
+
+
+def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, step: int, total_steps: int,
+                augment: Callable | None = None, on_progress: Callable | None = None,
+                should_stop: Callable | None = None, generator: torch.Generator | None = None):
+    """One pass over `train` in random order. Returns (mean loss, accuracy, next step, cancelled)."""
+    model.train()
+    device = train.labels.device
+    order = torch.randperm(len(train), device=device, generator=generator)
+    batches = math.ceil(len(train) / config.batch_size)
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.long)
+    seen = 0
+    for batch in range(batches):
+        if should_stop is not None and should_stop():
+            return _mean(loss_sum, seen), _mean(correct, seen), step, True
+        index = order[batch * config.batch_size : (batch + 1) * config.batch_size]
+        inputs, labels = tuple(t[index] for t in train.inputs), train.labels[index]
+        if augment is not None:
+            inputs = (augment(inputs[0], generator=generator), *inputs[1:])
+        for group in optimizer.param_groups:
+            group["lr"] = get_lr(step, total_steps, config.lr)
+        with _autocast(device):
+            logits = model(*inputs)
+            loss = F.cross_entropy(logits.float(), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        step += 1
+        loss_sum += loss.detach() * len(labels)
+        correct += (logits.argmax(dim=1) == labels).sum()
+        seen += len(labels)
+        if (batch + 1) % config.log_every == 0 or batch + 1 == batches:
+            running = _mean(loss_sum, seen)  # one device sync per report, not per batch
+            if not running < DIVERGED_LOSS:  # also catches NaN
+                raise TrainingDiverged(
+                    f"The loss reached {running:.4g} in epoch {epoch}, batch {batch + 1}: training diverged. "
+                    f"Try a smaller learning rate than {config.lr:g}."
+                )
+            if on_progress is not None:
+                on_progress(Progress(epoch, config.epochs, batch + 1, batches, running))
+    return _mean(loss_sum, seen), _mean(correct, seen), step, False
+
+
+def _mean(total: torch.Tensor, count: int) -> float:
+    return total.item() / count if count else float("nan")
+
+
+def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
+        augment: Callable | None = None, on_progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None) -> FitResult:
+    """Train with AdamW until `epochs`, early stopping, or cancellation; leave the best weights in `model`.
+
+    "Best" is the lowest validation loss. On divergence the best weights so far are
+    restored before `TrainingDiverged` is raised, so the model stays usable.
+    """
+    device = train.labels.device
+    torch.manual_seed(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    total_steps = config.epochs * math.ceil(len(train) / config.batch_size)
+    result, step, start = FitResult(), 0, time.perf_counter()
+    best_loss, best_state, waited = float("inf"), copy.deepcopy(model.state_dict()), 0
+    try:
+        for epoch in range(1, config.epochs + 1):
+            began = time.perf_counter()
+            train_loss, train_acc, step, cancelled = train_epoch(
+                model, train, optimizer, config, epoch, step, total_steps, augment, on_progress, should_stop, generator
+            )
+            if cancelled:
+                result.stop_reason = "cancelled"
+                break
+            val_loss, val_acc = evaluate(model, val)
+            if not val_loss < DIVERGED_LOSS:
+                raise TrainingDiverged(
+                    f"The validation loss reached {val_loss:.4g} after epoch {epoch}: training diverged. "
+                    f"Try a smaller learning rate than {config.lr:g}."
+                )
+            improved = val_loss < best_loss
+            if improved:
+                best_loss, best_state, waited = val_loss, copy.deepcopy(model.state_dict()), 0
+                result.best_epoch = epoch
+            else:
+                waited += 1
+            stats = EpochStats(epoch, train_loss, train_acc, val_loss, val_acc,
+                               optimizer.param_groups[0]["lr"], time.perf_counter() - began, improved)
+            result.history.append(stats)
+            if on_progress is not None:
+                on_progress(Progress(epoch, config.epochs, 0, 0, train_loss, stats))
+            if waited >= config.patience:
+                result.stop_reason = "early_stop"
+                break
+    finally:
+        model.load_state_dict(best_state)
+        model.eval()
+        result.seconds = time.perf_counter() - start
+    return result

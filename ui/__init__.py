@@ -1,0 +1,1 @@
+"""The app's pieces, each testable without a browser: sketch preprocessing, text analysis, plots, retraining."""

@@ -1,0 +1,49 @@
+"""Tab 2's work: sentiment of a sentence, its per-word trace, and sentence similarity.
+
+The per-word trace runs the model on every prefix of the sentence ("the",
+"the film", "the film is", ...) in one batch, so it shows how the positive
+probability moves as the model reads each word. Similarity is the cosine of
+the two sentence embeddings — the vectors each model's classifier reads.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models.text import MAX_TOKENS, UNK, encode, tokenize
+
+
+def known_words(model, tokens: list[str]) -> list[bool]:
+    vocabulary = _vocabulary(model)
+    return [t in vocabulary for t in tokens]
+
+
+def _vocabulary(model) -> frozenset:
+    # built once per model object; the vocabulary is fixed once a model is built
+    if getattr(model, "_vocabulary_set", None) is None:
+        model._vocabulary_set = frozenset(model.config.vocab) - {UNK}
+    return model._vocabulary_set
+
+
+def clean_tokens(text: str) -> list[str]:
+    """The tokens the models will read: lower-cased, split, and cut at MAX_TOKENS."""
+    return tokenize(text or "")[:MAX_TOKENS]
+
+
+@torch.inference_mode()
+def positive_probability(model, texts: list[str]) -> np.ndarray:
+    ids, lengths = model.encode_text(texts)
+    return model(ids, lengths).softmax(dim=1)[:, 1].numpy()
+
+
+@torch.inference_mode()
+def prefix_trace(model, tokens: list[str]) -> np.ndarray:
+    """Positive probability after each prefix of `tokens` (len(tokens),)."""
+    ids, lengths = encode([tokens[: i + 1] for i in range(len(tokens))], model.config.vocab)
+    return model(ids, lengths).softmax(dim=1)[:, 1].numpy()
+
+
+@torch.inference_mode()
+def cosine_similarity(model, first: str, second: str) -> float:
+    ids, lengths = model.encode_text([first, second])
+    embeddings = model.embed(ids, lengths)
+    return F.cosine_similarity(embeddings[0:1], embeddings[1:2]).item()
