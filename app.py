@@ -54,6 +54,9 @@ JS = """
 """
 
 
+CLICK_CLEAR = """() => { document.querySelector('#sketchpad button[aria-label="Clear canvas"]')?.click(); }"""
+
+
 def load_shipped() -> tuple[dict, dict]:
     """The checkpoints in assets/: (models by kind, error messages by kind for any that failed to load)."""
     loaded, errors = {}, {}
@@ -67,6 +70,15 @@ def load_shipped() -> tuple[dict, dict]:
 
 SHIPPED, LOAD_ERRORS = load_shipped()
 STOP_EVENTS: dict[str, threading.Event] = {}  # one per browser session, for the Stop button
+
+
+def gpu_if_available(handler):
+    """On a Hugging Face ZeroGPU Space, run `handler` with a GPU attached; elsewhere leave it unchanged."""
+    try:
+        import spaces
+    except ImportError:
+        return handler
+    return spaces.GPU(duration=300)(handler)
 
 
 def build() -> gr.Blocks:
@@ -108,11 +120,13 @@ def build() -> gr.Blocks:
                                 elem_classes="caption-row")
                 with gr.Column(scale=1, min_width=240):
                     saliency = gr.Image(label="CNN saliency: red strokes pushed towards its answer, blue against",
-                                        interactive=False, buttons=[], height=260)
+                                        interactive=False, buttons=[])
             digit_outputs = [verdict, dnn_label, cnn_label, details, steps, saliency]
             pad.change(lab.predict_digit, [pad, session], digit_outputs, api_name="predict_digit",
                        trigger_mode="always_last", show_progress="hidden", concurrency_limit=8)
-            clear.click(lab.clear_digit, None, [pad, *digit_outputs], api_name="clear_digit", concurrency_limit=8)
+            # Returning None to a Sketchpad leaves it stuck on "processing" (gradio issue 9978, seen in 6.31):
+            # press the pad's own "Clear canvas" instead, whose change event then resets the answers.
+            clear.click(None, js=CLICK_CLEAR)
 
         with gr.Tab("2 · Sentiment & similarity"):
             with gr.Row():
@@ -130,9 +144,10 @@ def build() -> gr.Blocks:
                                        color_map={"unknown": "#d1d5db"}, show_legend=False, combine_adjacent=False)
             trace = gr.Plot(label="word by word")
             sentiment_outputs = [sentiment_note, *text_labels, words, trace]
-            for trigger in (analyse.click, sentence.submit):
-                trigger(lab.predict_sentiment, [sentence, session], sentiment_outputs, api_name="predict_sentiment"
-                        if trigger == analyse.click else False, concurrency_limit=8)
+            analyse.click(lab.predict_sentiment, [sentence, session], sentiment_outputs,
+                          api_name="predict_sentiment", concurrency_limit=8)
+            sentence.submit(lab.predict_sentiment, [sentence, session], sentiment_outputs, api_name=False,
+                            concurrency_limit=8)
 
             gr.Markdown("### Similarity of two sentences\nEach model turns a sentence into a vector (the one its "
                         "classifier reads). The cosine of two vectors is 1 when they point the same way, 0 when "
@@ -182,7 +197,7 @@ def build() -> gr.Blocks:
             log_lr.change(handlers.lr_text, log_lr, lr_note, api_name=False, show_progress="hidden")
             kind.change(handlers.controls_for, kind, [init, bidirectional, subset], api_name=False)
             settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset, session]
-            train.click(lab.train, settings, [status, curves, scores, confusion, download, session],
+            train.click(gpu_if_available(lab.train), settings, [status, curves, scores, confusion, download, session],
                         api_name="train", concurrency_limit=2, concurrency_id="train")
             stop.click(lab.stop, None, status, api_name="stop", queue=False)
             push.click(lab.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")

@@ -1,9 +1,11 @@
 """The app driven through its API with gradio_client, as a browser or a script would."""
 import time
+import zipfile
 
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 from PIL import Image
 
 from drawing import composite, draw
@@ -33,7 +35,7 @@ def test_an_empty_canvas_asks_for_a_digit(client, tmp_path):
     verdict, dnn, cnn, details, steps, saliency = client.predict(
         sketch(tmp_path, np.zeros((280, 280, 4), dtype=np.uint8)), api_name="/predict_digit")
     assert "Draw a digit" in verdict
-    assert dnn is None and cnn is None and steps is None and saliency is None
+    assert not dnn and not cnn and steps is None and saliency is None  # an empty Label comes back as {}
 
 
 def test_a_missing_sketch_asks_for_a_digit(client):
@@ -84,15 +86,25 @@ def test_a_tiny_retrain_streams_updates_and_ends_with_test_metrics(client):
     assert len(outputs) >= 2
     status, curves, scores, confusion, download, *_ = job.outputs()[-1]
     assert "Done" in status and "accuracy" in scores and confusion is not None
-    assert download and str(download).endswith(".zip")
+    path = download["value"] if isinstance(download, dict) else download  # the button's update carries the file
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    assert {"dnn-retrained/config.json", "dnn-retrained/model.safetensors", "dnn-retrained/metrics.json"} <= names
 
 
-def test_bad_settings_and_divergence_get_messages(client):
-    status, *_ = client.predict(*train_args(subset=0), api_name="/train")
-    assert "at least 10 training examples" in status
-    status, *_ = client.predict(*train_args(log_lr=0, init="gaussian", hidden=512, dropout=0.0, batch_size=8,
-                                            epochs=2), api_name="/train")
-    assert "Done" in status or "diverged" in status  # either way a message, never an exception
+def test_out_of_range_settings_are_refused_with_a_message(client):
+    with pytest.raises(AppError, match="less than minimum value 500"):
+        client.predict(*train_args(subset=0), api_name="/train")
+
+
+def test_a_diverging_learning_rate_gets_a_message_and_the_app_keeps_working(client, tmp_path):
+    status, curves, scores, confusion, download, *_ = client.predict(
+        *train_args(kind="cnn", log_lr=0, init="kaiming", hidden=512, dropout=0.0, batch_size=8, epochs=2),
+        api_name="/train")
+    assert "training diverged" in status and "Try a smaller learning rate than 1" in status
+    assert "previous model is kept" in status and not scores
+    verdict, dnn, cnn, *_ = client.predict(sketch(tmp_path, draw("1")), api_name="/predict_digit")
+    assert cnn["label"] == "1"
 
 
 def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):

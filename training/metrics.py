@@ -16,13 +16,10 @@ def classification_metrics(probs, labels) -> dict:
     precision, recall, f1, _ = precision_recall_fscore_support(
         labels, predicted, labels=classes, average="macro", zero_division=0
     )
-    try:
-        if len(classes) == 2:
-            auc = roc_auc_score(labels, probs[:, 1])
-        else:
-            auc = roc_auc_score(labels, probs, multi_class="ovr", labels=classes)
-    except ValueError:  # a subset holding a single class has no ROC curve
-        auc = float("nan")
+    auc = float("nan")  # stays undefined when a (sub)set lacks a class: it then has no ROC curve
+    if len(np.unique(labels)) == len(classes):
+        auc = roc_auc_score(labels, probs[:, 1]) if len(classes) == 2 else \
+            roc_auc_score(labels, probs, multi_class="ovr", labels=classes)
     return {
         "n": int(len(labels)),
         "accuracy": float(accuracy_score(labels, predicted)),

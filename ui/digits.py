@@ -55,7 +55,7 @@ def overlay(pre: Preprocessed, attribution: np.ndarray, size: int = OVERLAY_SIZE
     heat = F.grid_sample(blurred, grid[None], align_corners=False)[0, 0].numpy()
     heat = np.clip(heat / max(np.abs(heat).max(), 1e-6), -1, 1)
     red, blue = np.clip(heat, 0, 1), np.clip(-heat, 0, 1)
-    stroke = np.stack([0.25 + 0.75 * red, 0.25 * (1 - red - blue) + 0.1, 0.25 + 0.75 * blue], axis=-1)
+    stroke = np.stack([0.2 + 0.8 * red, 0.2 * (1 - np.maximum(red, blue)), 0.2 + 0.8 * blue], axis=-1)  # grey: neutral
     canvas = np.ones((*ink.shape, 3), dtype=np.float32)
     image = canvas * (1 - ink[..., None]) + stroke * ink[..., None]
     return (image * 255).astype(np.uint8)

@@ -71,15 +71,10 @@ class Lab:
             lines.append(f"**{kind.upper()}** ({self._origin(kind, session)}): {p.parameters:,} parameters, "
                          f"{p.milliseconds:.1f} ms")
         verdict = " · ".join(f"{k.upper()} reads **{v}**" for k, v in answers.items()) or "No model is available."
-        cnn = self._model("cnn", session)
-        mean, std = (cnn or self._model("dnn", session) or models.MLP(models.MLPConfig())).config.mean, 0.3081
-        overlay = None
-        if cnn is not None:
-            overlay = digits.overlay(pre, digits.saliency(cnn, pre.pixels, answers["cnn"]))
-        return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), digits.strip(pre, mean, std), overlay
-
-    def clear_digit(self):
-        return None, DRAW_PROMPT, None, None, "", None, None
+        cnn, dnn = self._model("cnn", session), self._model("dnn", session)
+        norm = (cnn or dnn).config if (cnn or dnn) is not None else models.MLPConfig()
+        overlay = None if cnn is None else digits.overlay(pre, digits.saliency(cnn, pre.pixels, answers["cnn"]))
+        return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), digits.strip(pre, norm.mean, norm.std), overlay
 
     # ---- tab 2: sentiment and similarity -------------------------------------------------------------------------
 
@@ -109,7 +104,7 @@ class Lab:
             notes.append(f"{len(unknown)} of {len(tokens)} words are unknown to the models and read as <unk>.")
         if len(unknown) == len(tokens):
             notes.append("With no known word, the answer is a guess.")
-        highlighted = [(t, None if k else "unknown") for t, k in zip(tokens, known)]
+        highlighted = [piece for t, k in zip(tokens, known) for piece in ((t, None if k else "unknown"), (" ", None))]
         note = " ".join(notes) or f"All {len(tokens)} words are in the models' vocabulary."
         return note, *labels, highlighted, plots.token_trace(tokens, traces)
 

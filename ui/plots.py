@@ -6,7 +6,7 @@ COLOURS = {"train": "#2563eb", "val": "#f97316", "rnn": "#7c3aed", "lstm": "#059
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=40, r=20, t=40, b=40), template="plotly_white",
+    fig.update_layout(height=height, margin=dict(l=40, r=20, t=70, b=40), template="plotly_white",
                       legend=dict(orientation="h", y=-0.2))
     return fig
 

@@ -35,25 +35,6 @@ class Settings:
     subset: int = 5_000
     seed: int = 0
 
-    def problems(self) -> list[str]:
-        """What is wrong with these settings, in words a student understands (empty when fine)."""
-        found = []
-        if not 0 < self.lr <= 10:
-            found.append("the learning rate must be above 0 and at most 10")
-        if not 1 <= self.epochs <= 100:
-            found.append("epochs must be between 1 and 100")
-        if not 1 <= self.patience <= 100:
-            found.append("patience must be between 1 and 100")
-        if not 1 <= self.batch_size <= 4096:
-            found.append("the batch size must be between 1 and 4096")
-        if not 1 <= self.hidden_size <= 4096:
-            found.append("the hidden size must be between 1 and 4096")
-        if not 0 <= self.dropout < 1:
-            found.append("dropout must be at least 0 and below 1")
-        if self.subset < 10:
-            found.append("use at least 10 training examples")
-        return found
-
     def model_config(self, vocab: list[str] | None):
         if self.kind == "dnn":
             return model_config("dnn", hidden_sizes=[self.hidden_size, max(1, self.hidden_size // 2)],
@@ -91,10 +72,6 @@ def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
 
 def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
     """Train with `settings` in a worker thread, yielding an Update per progress report and a last one."""
-    problems = settings.problems()
-    if problems:
-        yield Update("error", message="Cannot train: " + "; ".join(problems) + ".")
-        return
     try:
         splits, vocab = dataset(settings.kind)
     except FileNotFoundError as error:
