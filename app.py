@@ -10,7 +10,6 @@ handlers are an API for gradio_client (see tests/test_app.py).
 """
 import argparse
 import threading
-import time
 from pathlib import Path
 
 import gradio as gr
@@ -196,8 +195,10 @@ def build() -> gr.Blocks:
                         pushed = gr.Markdown()
             log_lr.change(handlers.lr_text, log_lr, lr_note, api_name=False, show_progress="hidden")
             kind.change(handlers.controls_for, kind, [init, bidirectional, subset], api_name=False)
-            settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset, session]
-            train.click(gpu_if_available(lab.train), settings, [status, curves, scores, confusion, download, session],
+            settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset,
+                        session]
+            train.click(gpu_if_available(lab.train), settings,
+                        [status, curves, scores, confusion, download, session],
                         api_name="train", concurrency_limit=2, concurrency_id="train")
             stop.click(lab.stop, None, status, api_name="stop", queue=False)
             push.click(lab.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")

@@ -13,7 +13,9 @@ import torch
 PAD, UNK = "<pad>", "<unk>"
 MAX_TOKENS = 200  # longer input is cut; SST-2's longest sentence has 52 tokens
 
-_CONTRACTIONS = re.compile(r"(?i)\b(ca|wo|do|does|did|is|are|was|were|have|has|had|could|would|should|must|need)(n't)\b")
+_CONTRACTIONS = re.compile(
+    r"(?i)\b(ca|wo|do|does|did|is|are|was|were|have|has|had|could|would|should|must|need)(n't)\b"
+)
 _CLITICS = re.compile(r"(?i)('s|'re|'ve|'ll|'d|'m)\b")
 _ABBREVIATIONS = r"(?:mr|mrs|ms|dr|jr|sr|st|vs|no|etc|inc|al)\."
 _TOKEN = re.compile(

@@ -13,7 +13,8 @@ from tqdm import tqdm
 
 import models
 from training.loop import TrainingDiverged, pick_device
-from training.run import FIT_DEFAULTS, IMAGE_KINDS, KINDS, describe_device, load_data, model_config, score, train_model, with_overrides
+from training.run import (FIT_DEFAULTS, IMAGE_KINDS, KINDS, describe_device, load_data, model_config, score,
+                          train_model, with_overrides)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

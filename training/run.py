@@ -21,8 +21,8 @@ TEXT_KINDS = ("rnn", "lstm", "gru")
 KINDS = IMAGE_KINDS + TEXT_KINDS
 
 FIT_DEFAULTS = {
-    "dnn": FitConfig(epochs=30, lr=2e-3, batch_size=256, patience=5),
-    "cnn": FitConfig(epochs=15, lr=3e-3, batch_size=256, patience=4),
+    "dnn": FitConfig(epochs=30, lr=2e-3, batch_size=256, patience=5, cpu_bf16=True),
+    "cnn": FitConfig(epochs=15, lr=3e-3, batch_size=256, patience=4, cpu_bf16=True),
     "rnn": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
     "lstm": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
     "gru": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
@@ -84,10 +84,19 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     """Build a model from `config`, fit it (with digit augmentation for image models), and score it."""
     device = splits["train"].labels.device
     torch.manual_seed(fit_config.seed)
-    model = models.build(config).to(device)
+    model = trainable(config, device)
     augment = augment_digits if config.kind in IMAGE_KINDS else None
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
+    model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
     return RunResult(model, result, score(model, splits["test"]), score(model, splits["val"]))
+
+
+def trainable(config, device: torch.device | str) -> torch.nn.Module:
+    """A fresh model for `config` on `device`, in the memory layout that trains fastest."""
+    model = models.build(config).to(device)
+    if config.kind == "cnn":
+        model = model.to(memory_format=torch.channels_last)  # 2.3x faster convolutions on the CPU (oneDNN)
+    return model
 
 
 def score(model: torch.nn.Module, split: Split) -> dict:

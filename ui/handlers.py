@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
 
 import models
 from training.run import IMAGE_KINDS, TEXT_KINDS

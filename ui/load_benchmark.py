@@ -62,8 +62,10 @@ def main() -> None:
     training = None
     if not args.no_training:
         trainer = Client(url, verbose=False)
-        training = trainer.submit("cnn", -2.5, 30, 30, 64, 128, 0.3, "default", True, 20_000, api_name="/train")
+        training = trainer.submit("cnn", -2.5, 30, 10, 64, 128, 0.3, "default", True, 20_000, api_name="/train")
         while len(training.outputs()) < 2:  # wait until it is really training
+            if training.done():
+                training.result()  # raises the app's error
             time.sleep(0.2)
 
     round_trip_ms, errors, lock = [], [], threading.Lock()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from training.data import Split
 from training.loop import FitConfig, Progress, TrainingDiverged, pick_device
-from training.run import IMAGE_KINDS, load_data, model_config, train_model
+from training.run import FIT_DEFAULTS, IMAGE_KINDS, load_data, model_config, train_model
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
 
@@ -46,7 +46,7 @@ class Settings:
 
     def fit_config(self) -> FitConfig:
         return FitConfig(epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, patience=self.patience,
-                         seed=self.seed, log_every=5)
+                         seed=self.seed, log_every=5, cpu_bf16=FIT_DEFAULTS[self.kind].cpu_bf16)
 
 
 @dataclass
@@ -97,7 +97,7 @@ def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
         except Exception as error:  # anything else still ends the stream with a message, never a hang
             reports.put(RuntimeError(f"Training failed: {type(error).__name__}: {error}"))
 
-    worker = threading.Thread(target=work, name="retrain", daemon=True)
+    worker = threading.Thread(target=work, name="retrain")  # not a daemon: exit waits for it to end cleanly
     worker.start()
     try:
         while True:
@@ -115,6 +115,7 @@ def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
                 yield Update("done", None, list(history), report.fit.best_epoch, result=report)
                 return
     finally:
-        stop.set()  # a closed generator (cancelled call, closed tab) stops the worker within a batch
-        worker.join()
+        # A closed generator (cancelled call, closed tab) stops the worker within a batch. No join: the
+        # worker still scores what it has before it ends, and waiting for that here would hold up the server.
+        stop.set()
 

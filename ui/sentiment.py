@@ -30,12 +30,6 @@ def clean_tokens(text: str) -> list[str]:
 
 
 @torch.inference_mode()
-def positive_probability(model, texts: list[str]) -> np.ndarray:
-    ids, lengths = model.encode_text(texts)
-    return model(ids, lengths).softmax(dim=1)[:, 1].numpy()
-
-
-@torch.inference_mode()
 def prefix_trace(model, tokens: list[str]) -> np.ndarray:
     """Positive probability after each prefix of `tokens` (len(tokens),)."""
     ids, lengths = encode([tokens[: i + 1] for i in range(len(tokens))], model.config.vocab)
