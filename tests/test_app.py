@@ -117,3 +117,15 @@ def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):
     assert cnn["label"] == "7"
     job = client.submit(*train_args(epochs=1, subset=500), api_name="/train")
     assert "Done" in job.result()[0]
+
+
+def test_a_retrained_model_serves_only_its_own_session_and_pushes_without_leaking_the_token(app_url, tmp_path):
+    mine, theirs = Client(app_url, verbose=False), Client(app_url, verbose=False)
+    assert "Retrain a DNN first" in mine.predict("dnn", "me/mnist-dnn", "hf_not_a_real_token", api_name="/push_to_hub")
+    status, *_ = mine.predict(*train_args(epochs=1, subset=500), api_name="/train")
+    assert "Done" in status
+    drawing = sketch(tmp_path, draw("7"))
+    assert "DNN** (your retrained)" in mine.predict(drawing, api_name="/predict_digit")[3]
+    assert "DNN** (shipped)" in theirs.predict(drawing, api_name="/predict_digit")[3]
+    answer = mine.predict("dnn", "me/mnist-dnn", "hf_not_a_real_token", api_name="/push_to_hub")
+    assert answer.startswith(("Could not push", "Pushed to")) and "hf_not_a_real_token" not in answer

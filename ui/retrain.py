@@ -6,10 +6,13 @@ live curves. A stop request (the Stop button, a cancelled API call, a closed
 tab) sets an Event that `fit` checks before every batch, so training stops
 within one batch and the best weights so far are kept.
 """
+import os
 import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import torch
 
 from training.data import Split
 from training.loop import FitConfig, Progress, TrainingDiverged, pick_device
@@ -88,6 +91,9 @@ def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
     best = [None]
 
     def work():
+        # Leave one core to the predictions other students are asking for meanwhile (OpenMP's thread
+        # count is per calling thread, so this limits only this worker).
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))
         try:
             config = settings.model_config(vocab)
             result = train_model(config, splits, settings.fit_config(), reports.put, stop.is_set)

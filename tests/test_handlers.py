@@ -1,0 +1,31 @@
+"""The handlers called directly, without a server: the failure paths a user can reach."""
+import shutil
+
+import app
+from drawing import draw
+from ui.handlers import Lab
+
+
+def test_a_corrupted_shipped_checkpoint_is_reported_and_the_rest_keeps_working(tmp_path):
+    shutil.copytree(app.ASSETS, tmp_path / "assets")
+    (tmp_path / "assets" / "cnn" / "model.safetensors").write_bytes(b"\x00" * 64)
+    shipped, errors = app.load_shipped(tmp_path / "assets")
+    assert set(errors) == {"cnn"} and "corrupted weights" in errors["cnn"]
+    lab = Lab(shipped, errors, {})
+    verdict, dnn, cnn, details, steps, saliency = lab.predict_digit({"layers": [draw("7")]}, {})
+    assert dnn is not None and cnn is None and saliency is None
+    assert "DNN reads **7**" in verdict and "**CNN**: not available" in details and "corrupted weights" in details
+
+
+def test_sentiment_without_any_text_model_says_so():
+    lab = Lab({}, {"rnn": "x", "lstm": "x", "gru": "x"}, {})
+    note, *_ = lab.predict_sentiment("a fine film", {})
+    assert note == "No sentiment model is available."
+    assert lab.compare_sentences("a", "b", {}) == "No sentence model is available."
+
+
+def test_stop_without_a_training_run_says_nothing_is_training():
+    class Request:
+        session_hash = "nobody"
+
+    assert "Nothing is training" in Lab({}, {}, {}).stop(Request())
