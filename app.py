@@ -119,8 +119,10 @@ def build() -> gr.Blocks:
                                 "mass in 28 × 28, like MNIST → the normalised input (blue low, yellow high)",
                                 elem_classes="caption-row")
                 with gr.Column(scale=1, min_width=240):
-                    saliency = gr.Image(label="CNN saliency: red strokes pushed towards its answer, blue against",
-                                        interactive=False, buttons=[], format="png")
+                    gr.Markdown("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
+                                "(gradient × input).")
+                    saliency = gr.Image(label="CNN saliency", show_label=False, interactive=False, buttons=[],
+                                        format="png")
             digit_outputs = [verdict, dnn_label, cnn_label, details, steps, saliency]
             pad.change(lab.predict_digit, [pad, session], digit_outputs, api_name="predict_digit",
                        trigger_mode="always_last", show_progress="hidden", concurrency_limit=8)
