@@ -40,3 +40,9 @@ def test_evaluate_reports_a_corrupted_checkpoint(tmp_path, capsys):
     (tmp_path / "ck" / "model.safetensors").write_bytes(b"garbage")
     assert main(["evaluate", str(tmp_path / "ck")]) == 1
     assert "corrupted weights" in capsys.readouterr().err
+
+
+def test_a_missing_data_folder_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("training.data.fetch_sst2", lambda folder: (_ for _ in ()).throw(OSError("offline")))
+    assert main(["lstm", "--data-dir", str(tmp_path / "empty"), "--out", str(tmp_path / "x")]) == 1
+    assert "SST-2 not found" in capsys.readouterr().err

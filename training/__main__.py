@@ -7,7 +7,9 @@ Examples:
 """
 import argparse
 import json
+import signal
 import sys
+import threading
 
 from tqdm import tqdm
 
@@ -62,7 +64,11 @@ def train_command(args: argparse.Namespace) -> int:
     kind, device = args.command, pick_device(args.device)
     fit_config = with_overrides(FIT_DEFAULTS[kind], epochs=args.epochs, lr=args.lr, patience=args.patience,
                                 batch_size=args.batch_size, weight_decay=args.weight_decay, seed=args.seed)
-    splits, vocab = load_data(kind, args.data_dir, args.subset, args.seed, device)
+    try:
+        splits, vocab = load_data(kind, args.data_dir, args.subset, args.seed, device)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     config = model_config(kind, vocab, **{f: getattr(args, f, None) for f in MODEL_FLAGS})
     print(f"{kind}: {len(splits['train'])} train / {len(splits['val'])} val / {len(splits['test'])} test "
           f"on {describe_device(device)}")
@@ -84,14 +90,27 @@ def train_command(args: argparse.Namespace) -> int:
                    f"val loss {s.val_loss:.4f} acc {s.val_acc:.4f}  lr {s.lr:.2e}  {s.seconds:.1f}s"
                    f"{'  *best' if s.best else ''}")
 
+    stop = threading.Event()
+
+    def interrupt(signum, frame):  # the first Ctrl-C stops after this batch and keeps the best weights
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        tqdm.write("stopping after this batch; the best weights so far will be saved (Ctrl-C again to abort)")
+
+    previous_handler = signal.signal(signal.SIGINT, interrupt)
     try:
-        run = train_model(config, splits, fit_config, on_progress)
+        run = train_model(config, splits, fit_config, on_progress, stop.is_set)
     except TrainingDiverged as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGINT, previous_handler)
         for bar in bars.values():
             bar.close()
+    if run.fit.best_epoch is None:
+        print("stopped before the first epoch ended: nothing saved", file=sys.stderr)
+        return 1
     out = args.out or f"runs/{kind}"
     models.save(run.model, out, {"metrics.json": run.report(fit_config)})
     print(f"stopped: {run.fit.stop_reason}, best epoch {run.fit.best_epoch}, {run.fit.seconds:.0f}s")
@@ -111,12 +130,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
     device = pick_device(args.device)
     try:
         model = models.load(args.checkpoint, device)
-    except models.CheckpointError as error:
+        kind = model.config.kind
+        vocab = None if kind in IMAGE_KINDS else model.config.vocab  # the model's own words, not rebuilt ones
+        splits, _ = load_data(kind, args.data_dir, None, 0, device, vocab)
+    except (models.CheckpointError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    kind = model.config.kind
-    vocab = None if kind in IMAGE_KINDS else model.config.vocab  # the model's own words, not rebuilt ones
-    splits, _ = load_data(kind, args.data_dir, None, 0, device, vocab)
     test = splits["test"].head(args.subset)
     metrics = score(model, test)
     print(f"{args.checkpoint}: {kind} on {describe_device(device)}")

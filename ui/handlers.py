@@ -4,6 +4,7 @@ Each handler returns a complete set of outputs and turns every expected
 failure (empty canvas, empty or odd text, missing data, diverging training)
 into a message, so nothing a user does raises into the UI.
 """
+import contextlib
 import math
 import shutil
 import tempfile
@@ -144,14 +145,16 @@ class Lab:
         yield _progress_html(f"Preparing the data for a {kind.upper()}…", 0), None, "", None, no_file, session
         last_sent, last = 0.0, None
         try:
-            for update in retrain.stream(settings, stop):
-                last = update
-                if update.state == "running":
+            with contextlib.closing(retrain.stream(settings, stop)) as updates:  # closed → the worker stops
+                for update in updates:
+                    last = update
+                    if update.state != "running":
+                        continue
                     p = update.progress
                     done = (p.epoch - 1 + (p.batch / p.batches if p.batches else 1)) / p.epochs
                     now = time.monotonic()
                     if p.stats is None and now - last_sent < 0.25:
-                        continue  # batch reports faster than a browser wants them
+                        continue  # batch reports come faster than a browser wants them
                     last_sent = now
                     text = f"Training {kind.upper()}: epoch {p.epoch} of {p.epochs}" + (
                         f", batch {p.batch}/{p.batches}, loss {p.loss:.3f}" if p.stats is None else "")
