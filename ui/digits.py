@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from ui.sketch import Preprocessed, to_canvas_grid
 
@@ -80,8 +81,6 @@ def strip(pre: Preprocessed, mean: float, std: float) -> np.ndarray:
 
 def _panel(image: np.ndarray, smooth: bool = False, pad_to: int | None = None) -> np.ndarray:
     """Dark ink on white, fitted into a STRIP_PANEL square (pixelated for small images)."""
-    from PIL import Image
-
     if pad_to is not None:
         padded = np.zeros((pad_to, pad_to), dtype=np.float32)
         padded[: image.shape[0], : image.shape[1]] = image

@@ -38,7 +38,7 @@ class Settings:
     subset: int = 5_000
     seed: int = 0
 
-    def model_config(self, vocab: list[str] | None):
+    def build_config(self, vocab: list[str] | None):
         if self.kind == "dnn":
             return model_config("dnn", hidden_sizes=[self.hidden_size, max(1, self.hidden_size // 2)],
                                 dropout=self.dropout, init=self.init)
@@ -95,7 +95,7 @@ def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
         # count is per calling thread, so this limits only this worker).
         torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))
         try:
-            config = settings.model_config(vocab)
+            config = settings.build_config(vocab)
             result = train_model(config, splits, settings.fit_config(), reports.put, stop.is_set)
             reports.put(result)
         except TrainingDiverged as error:
