@@ -1,7 +1,7 @@
 """The app in a real browser: Playwright driving Debian's Chromium (browser downloads do not work here).
 
-Draws digits with mouse strokes, clears the pad, analyses a sentence, and
-starts then stops a retrain. Screenshots of each tab go to $SCREENSHOT_DIR
+Draws digits with mouse strokes and with a thumb on a phone-sized touch
+screen, clears the pad, analyses a sentence, and starts then stops a retrain. Screenshots of each tab go to $SCREENSHOT_DIR
 (default: pytest's temporary folder); docs/ holds the ones the README shows.
 """
 import io
@@ -18,7 +18,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium"
         if os.environ.get("BROWSER_TESTS") == "required":
@@ -28,14 +28,25 @@ def page(app_url):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1100})
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
-        page.locator("#sketchpad canvas").first.wait_for()
-        page.wait_for_timeout(500)
-        page.empty_pad_dark_pixels = dark_pixels(page)  # the pad's own tool icons, drawn over the canvas
-        yield page
+        yield browser
         browser.close()
+
+
+def open_app(context, url):
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.locator("#sketchpad canvas").first.wait_for()
+    page.wait_for_timeout(500)
+    page.empty_pad_dark_pixels = dark_pixels(page)  # the pad's own tool icons, drawn over the canvas
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    yield open_app(context, app_url)
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +125,22 @@ def test_a_retrain_draws_its_curve_and_stops_on_request(page, shots):
     )
     page.screenshot(path=shots / "tab3-retrain.png", full_page=True)
     assert "Training" not in page.locator("#status").inner_text()
+
+
+def test_a_thumb_on_a_phone_draws_a_one_without_scrolling_the_page(browser, app_url, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    phone = open_app(context, app_url)
+    box = phone.locator("#sketchpad canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    half = 0.4 * min(box["width"], box["height"])
+    cdp = context.new_cdp_session(phone)  # Playwright has taps but no touch drags: send raw touch events
+    points = [(cx + (0.05 - 0.1 * t / 20) * half, cy + (-0.8 + 1.6 * t / 20) * half) for t in range(21)]
+    for kind, (x, y) in zip(["touchStart"] + ["touchMove"] * 20, points):
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    phone.wait_for_function("document.querySelector('#verdict').innerText.includes('CNN reads')")
+    assert "DNN reads 1" in verdict(phone).inner_text() and "CNN reads 1" in verdict(phone).inner_text()
+    assert phone.evaluate("window.scrollY") == 0
+    phone.screenshot(path=shots / "phone.png")
+    context.close()
