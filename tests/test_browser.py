@@ -1,7 +1,8 @@
 """The app in a real browser: Playwright driving Debian's Chromium (browser downloads do not work here).
 
 Draws digits with mouse strokes and with a thumb on a phone-sized touch
-screen, clears the pad, analyses a sentence, and starts then stops a retrain. Screenshots of each tab go to $SCREENSHOT_DIR
+screen, clears the pad, analyses a sentence, and starts then stops a
+retrain. Screenshots of each tab go to $SCREENSHOT_DIR
 (default: pytest's temporary folder); docs/ holds the ones the README shows.
 """
 import io

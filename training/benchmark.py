@@ -22,7 +22,7 @@ import torch.nn.functional as F
 import models
 from training.augment import augment_digits
 from training.data import data_dir, load_mnist
-from training.loop import cpu_has_bf16, pick_device, train_epoch
+from training.loop import cpu_has_bf16, make_optimizer, pick_device, train_epoch
 from training.run import FIT_DEFAULTS, describe_device, model_config, trainable
 
 
@@ -59,8 +59,7 @@ def clone(initial: torch.nn.Module, device, tutorial: bool = False) -> torch.nn.
 def module_epoch(model, train, kind: str, device, augment: bool) -> float:
     """Seconds for one `train_epoch` over `train` with the CLI's settings for `kind`."""
     fit_config = FIT_DEFAULTS[kind]
-    optimizer = torch.optim.AdamW(model.parameters(), lr=fit_config.lr, weight_decay=fit_config.weight_decay,
-                                  fused=True)
+    optimizer = make_optimizer(model, fit_config)
     steps = math.ceil(len(train) / fit_config.batch_size)
     start = time.perf_counter()
     train_epoch(model, train, optimizer, fit_config, 1, 0, steps, augment_digits if augment else None)

@@ -103,7 +103,7 @@ def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
         except Exception as error:  # anything else still ends the stream with a message, never a hang
             reports.put(RuntimeError(f"Training failed: {type(error).__name__}: {error}"))
 
-    worker = threading.Thread(target=work, name="retrain")  # not a daemon: exit waits for it to end cleanly
+    worker = threading.Thread(target=work, name="retrain")  # not a daemon: an exiting process waits for it
     worker.start()
     try:
         while True:
