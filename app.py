@@ -9,6 +9,7 @@ shipped models or another user's. Every event has an api_name, so the same
 handlers are an API for gradio_client (see tests/test_app.py).
 """
 import argparse
+import os
 import threading
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from training.run import KINDS, TEXT_KINDS
 from ui import handlers
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+
+# gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
+# about 2 ms of the server's one Python thread per event, 6 ms once the log holds its 10,000 events. The queue
+# reads this when build() creates it.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
 
 EXAMPLE_PAIRS = [
     ["a gorgeous , witty , seductive movie .", "a charming and funny film ."],
@@ -38,6 +44,8 @@ CSS = """
 #sketchpad canvas { touch-action: none; }  /* a thumb on a phone draws instead of scrolling the page */
 .caption-row p { font-size: 0.85em; color: var(--body-text-color-subdued); text-align: center; }
 progress { width: 100%; height: 14px; }
+#steps img { height: 96px; max-width: 100%; object-fit: contain; }
+#saliency img { width: 280px; max-width: 100%; }
 """
 
 # The sketch pad opens with no tool selected ("select the draw tool"); click its Brush as soon as it exists,
@@ -72,15 +80,6 @@ SHIPPED, LOAD_ERRORS = load_shipped()
 STOP_EVENTS: dict[str, threading.Event] = {}  # one per browser session, for the Stop button
 
 
-def gpu_if_available(handler):
-    """On a Hugging Face ZeroGPU Space, run `handler` with a GPU attached; elsewhere leave it unchanged."""
-    try:
-        import spaces
-    except ImportError:
-        return handler
-    return spaces.GPU(duration=300)(handler)
-
-
 def build() -> gr.Blocks:
     lab = handlers.Lab(SHIPPED, LOAD_ERRORS, STOP_EVENTS)
     with gr.Blocks(title="Deep-learning playground") as demo:
@@ -113,19 +112,19 @@ def build() -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=2):
                     gr.Markdown("### What the networks see")
-                    steps = gr.Image(label="preprocessing", show_label=False, interactive=False, buttons=[],
-                                     height=110, format="png")  # PNG encodes these 3.6x faster than WebP
+                    # the images come inline in the answer (ui.digits.as_html_image): a gr.Image would write
+                    # two files per stroke and every browser would then fetch them
+                    steps = gr.HTML(elem_id="steps", js_on_load=None)
                     gr.Markdown("your ink → cropped to the ink → longest side 20 px (anti-aliased) → centred by "
                                 "mass in 28 × 28, like MNIST → the normalised input (blue low, yellow high)",
                                 elem_classes="caption-row")
                 with gr.Column(scale=1, min_width=240):
                     gr.Markdown("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
                                 "(gradient × input).")
-                    saliency = gr.Image(label="CNN saliency", show_label=False, interactive=False, buttons=[],
-                                        format="png")
+                    saliency = gr.HTML(elem_id="saliency", js_on_load=None)
             digit_outputs = [verdict, dnn_label, cnn_label, details, steps, saliency]
             pad.change(lab.predict_digit, [pad, session], digit_outputs, api_name="predict_digit",
-                       trigger_mode="always_last", show_progress="hidden", concurrency_limit=8)
+                       trigger_mode="always_last", show_progress="hidden", concurrency_limit=2)
             # Returning None to a Sketchpad leaves it stuck on "processing" (gradio issue 9978, seen in 6.31):
             # press the pad's own "Clear canvas" instead, whose change event then resets the answers.
             clear.click(None, js=CLICK_CLEAR)
@@ -200,7 +199,7 @@ def build() -> gr.Blocks:
             kind.change(handlers.controls_for, kind, [init, bidirectional, subset], api_name=False)
             settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset,
                         session]
-            train.click(gpu_if_available(lab.train), settings,
+            train.click(lab.train, settings,
                         [status, curves, scores, confusion, download, session],
                         api_name="train", concurrency_limit=2, concurrency_id="train")
             stop.click(lab.stop, None, status, api_name="stop", queue=False)

@@ -1,5 +1,4 @@
 import os
-import threading
 import sys
 from pathlib import Path
 
@@ -50,8 +49,3 @@ def app_url():
     app.demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     yield f"http://127.0.0.1:{port}/"
     app.demo.close()
-    # A cancelled retrain's worker scores its model before it ends; let it, or the interpreter aborts
-    # ("terminate called without an active exception") when torch's threads are torn down under it.
-    for thread in threading.enumerate():
-        if thread.name == "retrain":
-            thread.join(timeout=60)

@@ -4,9 +4,12 @@ Shared by the command line (`python -m training`) and the app's Retrain tab,
 so both train exactly the same way. The per-model defaults below are the ones
 the shipped checkpoints in assets/ were trained with.
 """
+import contextlib
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 import torch
 
@@ -63,6 +66,7 @@ class RunResult:
     fit: FitResult
     metrics: dict  # test-set metrics
     val_metrics: dict
+    device: str  # where it trained, in words
 
     def report(self, fit_config: FitConfig) -> dict:
         """Everything worth keeping beside the checkpoint, as JSON-ready data."""
@@ -74,7 +78,7 @@ class RunResult:
             "stop_reason": self.fit.stop_reason,
             "seconds": round(self.fit.seconds, 1),
             "history": [asdict(s) for s in self.fit.history],
-            "device": describe_device(next(self.model.parameters()).device),
+            "device": self.device,
             "trained_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
 
@@ -87,8 +91,10 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     model = trainable(config, device)
     augment = augment_digits if config.kind in IMAGE_KINDS else None
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
+    # scored while a CNN is still channels-last: 1.5x faster than after the conversion below
+    test_metrics, val_metrics = score(model, splits["test"]), score(model, splits["val"])
     model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
-    return RunResult(model, result, score(model, splits["test"]), score(model, splits["val"]))
+    return RunResult(model, result, test_metrics, val_metrics, describe_device(device))
 
 
 def trainable(config, device: torch.device | str) -> torch.nn.Module:
@@ -106,7 +112,16 @@ def score(model: torch.nn.Module, split: Split) -> dict:
 def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
-    return f"cpu ({torch.get_num_threads()} threads)"
+    return f"cpu ({cpu_name()}, {torch.get_num_threads()} threads)"
+
+
+def cpu_name() -> str:
+    """The CPU's model name as Linux reports it, else what the platform module knows."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
 
 
 def with_overrides(fit_config: FitConfig, **overrides) -> FitConfig:

@@ -5,6 +5,8 @@ inked pixel of the 28×28 input pushed the class score up (red) or down (blue).
 It is drawn back onto the student's own strokes through the inverse of the
 preprocessing, so the colours sit where the student drew.
 """
+import base64
+import io
 import time
 from dataclasses import dataclass
 
@@ -50,16 +52,26 @@ def overlay(pre: Preprocessed, attribution: np.ndarray, size: int = OVERLAY_SIZE
     rows, cols = to_canvas_grid(pre)
     step = max(1, pre.ink.shape[0] // size)
     rows, cols, ink = rows[::step], cols[::step], pre.ink[::step, ::step]
-    grid = torch.from_numpy(np.stack(np.meshgrid(cols, rows), axis=-1)).float()
-    grid = (grid + 0.5) / 14 - 1  # pixel centres → grid_sample's [-1, 1]
+    grid = torch.empty(1, len(rows), len(cols), 2)
+    grid[..., 0] = torch.from_numpy((cols + 0.5) / 14 - 1).float()  # pixel centres → grid_sample's [-1, 1]
+    grid[..., 1] = torch.from_numpy((rows + 0.5) / 14 - 1).float()[:, None]
     blurred = F.avg_pool2d(torch.from_numpy(attribution).view(1, 1, 28, 28), 3, 1, 1, count_include_pad=False)
-    heat = F.grid_sample(blurred, grid[None], align_corners=False)[0, 0].numpy()
+    heat = F.grid_sample(blurred, grid, align_corners=False)[0, 0].numpy()
     heat = np.clip(heat / max(np.abs(heat).max(), 1e-6), -1, 1)
-    red, blue = np.clip(heat, 0, 1), np.clip(-heat, 0, 1)
-    stroke = np.stack([0.2 + 0.8 * red, 0.2 * (1 - np.maximum(red, blue)), 0.2 + 0.8 * blue], axis=-1)  # grey: neutral
-    canvas = np.ones((*ink.shape, 3), dtype=np.float32)
-    image = canvas * (1 - ink[..., None]) + stroke * ink[..., None]
-    return (image * 255).astype(np.uint8)
+    # a stroke is red (pushed towards the answer), blue (against) or dark grey (neutral); paper is white
+    away_from_white = np.empty((*ink.shape, 3), dtype=np.float32)
+    away_from_white[..., 0] = 0.8 - 0.8 * np.maximum(heat, 0)
+    away_from_white[..., 1] = 0.8 + 0.2 * np.abs(heat)
+    away_from_white[..., 2] = 0.8 - 0.8 * np.maximum(-heat, 0)
+    away_from_white *= ink[..., None]
+    return (255 - 255 * away_from_white).astype(np.uint8)
+
+
+def as_html_image(image: np.ndarray, alt: str) -> str:
+    """`image` as an <img> holding its PNG inline, so no file is written, cached or fetched for each stroke."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="png", compress_level=1)  # 2x faster than level 6, 20% larger
+    return f'<img src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}" alt="{alt}">'
 
 
 def strip(pre: Preprocessed, mean: float, std: float) -> np.ndarray:

@@ -57,7 +57,7 @@ class Lab:
         """Outputs: verdict, DNN label, CNN label, details, preprocessing strip, saliency overlay."""
         pre = to_mnist(ink_from_sketch(sketch))
         if pre is None:
-            return DRAW_PROMPT, None, None, "", None, None
+            return DRAW_PROMPT, None, None, "", "", ""
         labels, lines, answers = {}, [], {}
         for kind in IMAGE_KINDS:
             model = self._model(kind, session)
@@ -73,8 +73,10 @@ class Lab:
         verdict = " · ".join(f"{k.upper()} reads **{v}**" for k, v in answers.items()) or "No model is available."
         cnn, dnn = self._model("cnn", session), self._model("dnn", session)
         norm = (cnn or dnn).config if (cnn or dnn) is not None else models.MLPConfig()
-        overlay = None if cnn is None else digits.overlay(pre, digits.saliency(cnn, pre.pixels, answers["cnn"]))
-        return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), digits.strip(pre, norm.mean, norm.std), overlay
+        steps = digits.as_html_image(digits.strip(pre, norm.mean, norm.std), "the preprocessing steps")
+        overlay = "" if cnn is None else digits.as_html_image(
+            digits.overlay(pre, digits.saliency(cnn, pre.pixels, answers["cnn"])), "the CNN's saliency on the drawing")
+        return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), steps, overlay
 
     # ---- tab 2: sentiment and similarity -------------------------------------------------------------------------
 
@@ -142,7 +144,8 @@ class Lab:
             bidirectional=bool(bidirectional), subset=int(subset),
         )
         no_file = gr.update(visible=False)
-        yield _progress_html(f"Preparing the data for a {kind.upper()}…", 0), None, "", None, no_file, session
+        yield _progress_html(f"Starting a {kind.upper()} run (the first one also starts a training process and "
+                             "loads the data: a few seconds)…", 0), None, "", None, no_file, session
         last_sent, last = 0.0, None
         try:
             with contextlib.closing(retrain.stream(settings, stop)) as updates:  # closed → the worker stops
