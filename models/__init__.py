@@ -1,10 +1,11 @@
-"""Network definitions. Each model is rebuilt from the config dataclass saved beside its weights."""
-from models.checkpoint import ARCHITECTURES, CheckpointError, build, load, load_config, save
+"""Network definitions, the registry of model kinds, and checkpoints rebuilt from the config saved with them."""
+from models.checkpoint import CheckpointError, build, load, load_config, save
 from models.cnn import CNN, CNNConfig
-from models.mlp import MLP, MLPConfig
+from models.dnn import DNN, DNNConfig
+from models.registry import KINDS, Kind
 from models.rnn import RNNConfig, SentenceClassifier
 
 __all__ = [
-    "ARCHITECTURES", "CheckpointError", "build", "load", "load_config", "save",
-    "CNN", "CNNConfig", "MLP", "MLPConfig", "RNNConfig", "SentenceClassifier",
+    "CheckpointError", "build", "load", "load_config", "save", "KINDS", "Kind",
+    "CNN", "CNNConfig", "DNN", "DNNConfig", "RNNConfig", "SentenceClassifier",
 ]

@@ -3,7 +3,7 @@
 The format is huggingface_hub's `PyTorchModelHubMixin` one, so a checkpoint can
 be pushed to or pulled from the Hub as is. Loading never unpickles anything:
 the config is JSON, the weights are safetensors, and the architecture is
-rebuilt from the config's `kind`. Saving writes a sibling temporary folder and
+rebuilt from the config's `kind` through the registry. Saving writes a sibling temporary folder and
 swaps it into place, so a crash mid-save never leaves a half-written checkpoint.
 """
 import json
@@ -16,36 +16,42 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file
 
-from models.cnn import CNN, CNNConfig
-from models.mlp import MLP, MLPConfig
-from models.rnn import SentenceClassifier, RNNConfig
-
-ARCHITECTURES = {
-    "dnn": (MLP, MLPConfig),
-    "cnn": (CNN, CNNConfig),
-    "rnn": (SentenceClassifier, RNNConfig),
-    "lstm": (SentenceClassifier, RNNConfig),
-    "gru": (SentenceClassifier, RNNConfig),
-}
+from models import registry
 
 
 class CheckpointError(Exception):
-    """A checkpoint folder is missing, corrupted, or does not match its config."""
+    """A checkpoint folder is missing, corrupted, or does not match its config.
+
+    `reason` says what is wrong without the path, for messages shown to people who should not see the
+    server's folders; str() gives both.
+    """
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = Path(path), reason
 
 
 def build(config) -> torch.nn.Module:
     """A freshly initialised model for a config dataclass."""
-    model_class, _ = ARCHITECTURES[config.kind]
-    return model_class(config)
+    return registry.get(config.kind).model(config)
 
 
-def save(model: torch.nn.Module, directory: str | Path, extra_files: dict[str, dict] | None = None) -> Path:
-    """Atomically write `model` (and any `extra_files` as JSON, e.g. metrics.json) to `directory`."""
+def save(model: torch.nn.Module, directory: str | Path, extra_files: dict[str, dict] | None = None,
+         card: str | None = None) -> Path:
+    """Atomically write `model` (and any `extra_files` as JSON, e.g. metrics.json) to `directory`.
+
+    `card` becomes README.md, the Hub's model card; without one no README.md is written (the mixin's
+    default card is a list of "More Information Needed").
+    """
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
+        if card is not None:
+            (staging / "README.md").write_text(card)  # save_pretrained keeps a README.md that exists
         model.save_pretrained(staging)
+        if card is None:
+            (staging / "README.md").unlink(missing_ok=True)
         for name, content in (extra_files or {}).items():
             (staging / name).write_text(json.dumps(content, indent=2))
         if directory.exists():
@@ -66,17 +72,17 @@ def load_config(directory: str | Path):
     path = Path(directory) / "config.json"
     try:
         data = json.loads(path.read_text())
-        _, config_class = ARCHITECTURES[data["kind"]]
+        config_class = registry.KINDS[data["kind"]].config
     except FileNotFoundError:
-        raise CheckpointError(f"{directory}: no config.json — is this a checkpoint folder?") from None
+        raise CheckpointError(directory, "no config.json — is this a checkpoint folder?") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CheckpointError(f"{path}: not valid JSON ({error})") from None
+        raise CheckpointError(path, f"not valid JSON ({error})") from None
     except (KeyError, TypeError):
-        raise CheckpointError(f"{path}: no known 'kind' (expected one of {sorted(ARCHITECTURES)})") from None
+        raise CheckpointError(path, f"no known 'kind' (expected one of {sorted(registry.KINDS)})") from None
     known = {f.name for f in fields(config_class)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise CheckpointError(f"{path}: unknown config fields {unknown} for a {data['kind']} model")
+        raise CheckpointError(path, f"unknown config fields {unknown} for a {data['kind']} model")
     return config_class(**data)
 
 
@@ -86,17 +92,17 @@ def load(directory: str | Path, device: str | torch.device = "cpu") -> torch.nn.
     try:
         model = build(config)
     except (ValueError, TypeError, RuntimeError) as error:
-        raise CheckpointError(f"{directory}: config.json describes no valid model ({error})") from None
+        raise CheckpointError(directory, f"config.json describes no valid model ({error})") from None
     weights = Path(directory) / "model.safetensors"
     try:
         state = load_file(weights)
     except FileNotFoundError:
-        raise CheckpointError(f"{directory}: no model.safetensors") from None
+        raise CheckpointError(directory, "no model.safetensors") from None
     except Exception as error:  # safetensors raises its own error types for bad headers and truncation
-        raise CheckpointError(f"{weights}: corrupted weights file ({error})") from None
+        raise CheckpointError(weights, f"corrupted weights file ({error})") from None
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as error:
         first_line = str(error).splitlines()[0]
-        raise CheckpointError(f"{weights}: weights do not match config.json ({first_line} …)") from None
+        raise CheckpointError(weights, f"weights do not match config.json ({first_line} …)") from None
     return model.to(device).eval()

@@ -4,22 +4,23 @@ Each block is conv 3×3 → BatchNorm → ReLU → max-pool 2×2, so the spatial
 goes 28 → 14 → 7 → 3 with the default three blocks. Input is pixels in [0, 1];
 the model applies the MNIST normalisation itself.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
-from models.init import init_weights
+from models.fields import setting
+from models.initialisation import SCHEMES, init_weights
 
 
 @dataclass
 class CNNConfig:
     kind: str = "cnn"
-    channels: list[int] = field(default_factory=lambda: [32, 64, 128])
-    hidden_size: int = 128
-    dropout: float = 0.3
-    init: str = "default"
+    channels: list[int] = setting([32, 64, 128], "output channels of each conv block")
+    hidden_size: int = setting(128, "width of the classifier's hidden layer")
+    dropout: float = setting(0.3, "dropout probability in the classifier")
+    init: str = setting("default", "weight initialisation", choices=SCHEMES)
     num_classes: int = 10
     mean: float = 0.1307
     std: float = 0.3081

@@ -7,6 +7,7 @@ the words of the sentence (both directions concatenated when bidirectional).
 The model carries its vocabulary in its config, so it always tokenises text the
 way it was trained.
 """
+import functools
 from dataclasses import dataclass, field
 
 import torch
@@ -14,7 +15,8 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from models.text import encode, tokenize
+from models.fields import setting
+from models.text import UNK, encode, tokenize
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -23,11 +25,12 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 class RNNConfig:
     kind: str = "lstm"  # rnn | lstm | gru
     vocab: list[str] = field(default_factory=lambda: ["<pad>", "<unk>"])
-    embedding_dim: int = 300
-    hidden_size: int = 100
-    num_layers: int = 1
-    bidirectional: bool = True
-    dropout: float = 0.6  # on the word embeddings and on the sentence embedding; SST-2 over-fits in 3 epochs
+    embedding_dim: int = setting(300, "word-embedding size")
+    hidden_size: int = setting(100, "recurrent state size per direction")
+    num_layers: int = setting(1, "stacked recurrent layers")
+    bidirectional: bool = setting(True, "read the sentence in both directions")
+    # on the word embeddings and on the sentence embedding; SST-2 over-fits in 3 epochs
+    dropout: float = setting(0.6, "dropout probability on the word and sentence embeddings")
     num_classes: int = 2
 
 
@@ -65,6 +68,11 @@ class SentenceClassifier(nn.Module, PyTorchModelHubMixin):
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         return self.head(self.dropout(self.embed(ids, lengths)))
+
+    @functools.cached_property
+    def known_words(self) -> frozenset[str]:
+        """The words this model has an embedding for (built on first use; the vocabulary never changes)."""
+        return frozenset(self.config.vocab) - {UNK}
 
     def encode_text(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Tokenise raw strings with this model's own vocabulary: (ids, lengths) on the model's device."""

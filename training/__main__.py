@@ -1,8 +1,11 @@
-"""Command line: `python -m training <dnn|cnn|rnn|lstm|gru> [options]` or `python -m training evaluate DIR`.
+"""Command line: `python -m training <kind> [options]` or `python -m training evaluate DIR`.
+
+The kinds, their flags and the flags' defaults come from the model registry
+(models/registry.py): every config field made with `setting(...)` is a flag.
 
 Examples:
     python -m training cnn --data-dir ../shared/datasets --out assets/cnn
-    python -m training lstm --epochs 5 --subset 2000
+    python -m training lstm --epochs 5 --subset 2000 --data-dir ../shared/datasets
     python -m training evaluate assets/cnn --data-dir ../shared/datasets
 """
 import argparse
@@ -14,62 +17,69 @@ import threading
 from tqdm import tqdm
 
 import models
+from models import registry
 from training.loop import TrainingDiverged, pick_device
-from training.run import (FIT_DEFAULTS, IMAGE_KINDS, KINDS, describe_device, load_data, model_config, score,
-                          train_model, with_overrides)
+from training.run import describe_device, load_data, model_card, score, train_model
+from training.settings import configs, fit_defaults
+
+FIT_FLAGS = {  # the FitConfig fields the command line sets, with their meaning
+    "epochs": "most epochs to train",
+    "lr": "peak learning rate (AdamW, cosine decay)",
+    "patience": "epochs without a lower validation loss before stopping",
+    "batch_size": "examples per batch",
+    "weight_decay": "AdamW weight decay",
+    "seed": "random seed for weights, batch order and the subset",
+}
+DATA_HELP = "folder holding MNIST/ and sst2/ (default: $DATA_DIR, else ./data)"
+
+
+def _flag(parser: argparse.ArgumentParser, name: str, default, help: str, choices=None) -> None:
+    """Add --name for a setting whose value when omitted is `default` (shown in --help)."""
+    flag = "--" + name.replace("_", "-")
+    shown = " ".join(map(str, default)) if isinstance(default, list) else default
+    help = f"{help} (default: {shown})"
+    if isinstance(default, bool):
+        parser.add_argument(flag, action=argparse.BooleanOptionalAction, help=help)
+    elif isinstance(default, list):
+        parser.add_argument(flag, type=type(default[0]), nargs="+", help=help)
+    else:
+        parser.add_argument(flag, type=type(default), choices=choices, help=help)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m training", description="Train or evaluate the demo's models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for kind in KINDS:
-        p = sub.add_parser(kind, help=f"train the {kind.upper()} model")
-        p.add_argument("--epochs", type=int, help="most epochs to train")
-        p.add_argument("--lr", type=float, help="peak learning rate (AdamW, cosine decay)")
-        p.add_argument("--patience", type=int, help="epochs without a lower validation loss before stopping")
-        p.add_argument("--batch-size", type=int, help="examples per batch")
-        p.add_argument("--weight-decay", type=float, help="AdamW weight decay")
-        p.add_argument("--subset", type=int, help="use at most this many examples of each split (quick runs)")
-        p.add_argument("--seed", type=int, default=0, help="random seed for weights and batch order")
-        p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")
-        p.add_argument("--data-dir", help="folder holding MNIST/ and sst2/ (default: $DATA_DIR or ./data)")
-        p.add_argument("--out", help=f"checkpoint folder to write (default: runs/{kind})")
-        p.add_argument("--dropout", type=float, help="dropout probability")
-        p.add_argument("--init", choices=["default", "gaussian", "xavier", "kaiming", "zeros"], help="weight init")
-        if kind == "dnn":
-            p.add_argument("--hidden-sizes", type=int, nargs="+", help="widths of the hidden layers")
-            p.add_argument("--activation", choices=["relu", "gelu", "tanh", "sigmoid"], help="activation")
-            p.add_argument("--batch-norm", action=argparse.BooleanOptionalAction, help="BatchNorm after each layer")
-        elif kind == "cnn":
-            p.add_argument("--channels", type=int, nargs="+", help="output channels of each conv block")
-            p.add_argument("--hidden-size", type=int, help="width of the classifier's hidden layer")
-        else:
-            p.add_argument("--embedding-dim", type=int, help="word-embedding size")
-            p.add_argument("--hidden-size", type=int, help="recurrent state size per direction")
-            p.add_argument("--num-layers", type=int, help="stacked recurrent layers")
-            p.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, help="read both directions")
+    for kind in registry.KINDS.values():
+        p = sub.add_parser(kind.name, help=f"train the {kind.title} on {kind.dataset}")
+        fit = fit_defaults(kind.name)
+        for name, help in FIT_FLAGS.items():
+            _flag(p, name, getattr(fit, name), help)
+        p.add_argument("--subset", type=int, help="use a random subset of at most this many examples of each "
+                                                  "split, for quick runs (default: all)")
+        p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, … "
+                                                        "(default: auto)")
+        p.add_argument("--data-dir", help=DATA_HELP)
+        p.add_argument("--out", help=f"checkpoint folder to write (default: runs/{kind.name})")
+        for name, setting in kind.settings().items():
+            _flag(p, name, setting["default"], setting["help"], setting.get("choices"))
     p = sub.add_parser("evaluate", help="print a checkpoint's test metrics")
     p.add_argument("checkpoint", help="checkpoint folder (config.json + model.safetensors)")
-    p.add_argument("--data-dir", help="folder holding MNIST/ and sst2/ (default: $DATA_DIR or ./data)")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, ...")
-    p.add_argument("--subset", type=int, help="evaluate on at most this many test examples")
+    p.add_argument("--data-dir", help=DATA_HELP)
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, … (default: auto)")
+    p.add_argument("--subset", type=int, help="evaluate on a random subset of this many test examples "
+                                              "(default: all)")
     return parser.parse_args(argv)
-
-
-MODEL_FLAGS = ("dropout", "init", "hidden_sizes", "activation", "batch_norm", "channels", "hidden_size",
-               "embedding_dim", "num_layers", "bidirectional")
 
 
 def train_command(args: argparse.Namespace) -> int:
     kind, device = args.command, pick_device(args.device)
-    fit_config = with_overrides(FIT_DEFAULTS[kind], epochs=args.epochs, lr=args.lr, patience=args.patience,
-                                batch_size=args.batch_size, weight_decay=args.weight_decay, seed=args.seed)
+    seed = fit_defaults(kind).seed if args.seed is None else args.seed
     try:
-        splits, vocab = load_data(kind, args.data_dir, args.subset, args.seed, device)
+        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    config = model_config(kind, vocab, **{f: getattr(args, f, None) for f in MODEL_FLAGS})
+    config, fit_config = configs(kind, vars(args), vocab)
     print(f"{kind}: {len(splits['train'])} train / {len(splits['val'])} val / {len(splits['test'])} test "
           f"on {describe_device(device)}")
     bars: dict[int, tqdm] = {}  # one bar per epoch
@@ -112,8 +122,11 @@ def train_command(args: argparse.Namespace) -> int:
         print("stopped before the first epoch ended: nothing saved", file=sys.stderr)
         return 1
     out = args.out or f"runs/{kind}"
-    models.save(run.model, out, {"metrics.json": run.report(fit_config)})
+    report = run.report()
+    models.save(run.model, out, {"metrics.json": report}, model_card(config, report))
     print(f"stopped: {run.fit.stop_reason}, best epoch {run.fit.best_epoch}, {run.fit.seconds:.0f}s")
+    if run.fit.message:
+        print(f"  {run.fit.message} The weights of epoch {run.fit.best_epoch} are saved.")
     print_metrics(run.val_metrics, "val")
     print_metrics(run.metrics, "test")
     print(f"saved {out}")
@@ -131,12 +144,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
     try:
         model = models.load(args.checkpoint, device)
         kind = model.config.kind
-        vocab = None if kind in IMAGE_KINDS else model.config.vocab  # the model's own words, not rebuilt ones
+        vocab = getattr(model.config, "vocab", None)  # a text model's own words, not rebuilt ones
         splits, _ = load_data(kind, args.data_dir, None, 0, device, vocab)
     except (models.CheckpointError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    test = splits["test"].head(args.subset)
+    test = splits["test"].sample(args.subset)
     metrics = score(model, test)
     print(f"{args.checkpoint}: {kind} on {describe_device(device)}")
     print_metrics(metrics, "test")

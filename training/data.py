@@ -5,11 +5,16 @@ variable, else ./data. MNIST is read by torchvision from `<dir>/MNIST/raw`
 (downloaded there when missing and online). SST-2 is read from
 `<dir>/sst2/{train,dev,test}.txt` — one "label sentence" a line — and when
 missing, fetched from the Hub dataset SetFit/sst2 and written in that format.
+Fashion-MNIST, a second image set for the Retrain tab, is read by torchvision
+from `<dir>/FashionMNIST/raw` in MNIST's IDX format (downloaded when online).
 """
+import contextlib
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import torch
 
@@ -17,6 +22,7 @@ from models.text import build_vocab, encode
 
 VALIDATION_SIZE = 5_000  # MNIST images held out of the 60k training set
 SPLIT_SEED = 0  # fixed, so every run validates on the same images
+MNIST_FILES = ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")
 
 
 @dataclass
@@ -32,7 +38,7 @@ class Split:
     def take(self, index: torch.Tensor) -> "Split":
         return Split(tuple(t[index] for t in self.inputs), self.labels[index])
 
-    def head(self, n: int | None, seed: int = 0) -> "Split":
+    def sample(self, n: int | None, seed: int = 0) -> "Split":
         """A random subset of `n` examples (all of them when n is None or too large)."""
         if n is None or n >= len(self):
             return self
@@ -47,24 +53,68 @@ def data_dir(path: str | None = None) -> Path:
     return Path(path or os.environ.get("DATA_DIR") or "data")
 
 
+def reachable(url: str, timeout: float = 3.0) -> bool:
+    """Whether `url`'s host answers on its port: a quick check before a download that would retry for long."""
+    parts = urlparse(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)),
+                                 timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _tidy(folder: Path):
+    """Remove the empty folders a failed download leaves behind (`folder` and the parents it created)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        yield
+    except BaseException:
+        for p in missing:  # deepest first
+            with contextlib.suppress(OSError):
+                p.rmdir()  # only when empty
+        raise
+
+
+def _missing(what: str, folder: Path, why: str) -> FileNotFoundError:
+    return FileNotFoundError(f"{what} is not in {folder} and {why}. Point --data-dir or DATA_DIR at a folder "
+                             "that holds it (see the README's Data section).")
+
+
 def load_mnist(path: str | None = None) -> dict[str, Split]:
     """MNIST as uint8 images (N, 1, 28, 28): train (55k), val (5k, fixed seed), test (10k)."""
     from torchvision.datasets import MNIST
 
+    return _load_idx(MNIST, "MNIST", path)
+
+
+def load_fashion(path: str | None = None) -> dict[str, Split]:
+    """Fashion-MNIST (Zalando's clothes, same format and sizes as MNIST), split the same way."""
+    from torchvision.datasets import FashionMNIST
+
+    return _load_idx(FashionMNIST, "Fashion-MNIST", path)
+
+
+def _load_idx(dataset, what: str, path: str | None) -> dict[str, Split]:
+    """A torchvision MNIST-style `dataset` from `<dir>/<its class name>/raw`, downloaded when missing and online."""
     root = data_dir(path)
+    raw = root / dataset.__name__ / "raw"
+    present = all((raw / f"{name}-ubyte").exists() for name in MNIST_FILES)
+    if not present and not reachable(dataset.mirrors[0]):
+        raise _missing(what, raw, "there is no connection to download it")
     try:
-        train = MNIST(root, train=True, download=True)
-        test = MNIST(root, train=False, download=True)
-    except (RuntimeError, OSError) as error:
-        raise FileNotFoundError(
-            f"MNIST not found under {root}/MNIST/raw and could not be downloaded ({error}). "
-            "Point --data-dir or DATA_DIR at a folder that holds it."
-        ) from None
+        with _tidy(raw):
+            train = dataset(root, train=True, download=not present)
+            test = dataset(root, train=False, download=not present)
+    except (RuntimeError, OSError, ValueError) as error:  # ValueError: a damaged IDX file
+        raise _missing(what, raw, f"could not be read or downloaded ({error})") from None
     full = Split((train.data.unsqueeze(1),), train.targets)
     order = torch.randperm(len(full), generator=torch.Generator().manual_seed(SPLIT_SEED))
+    held_out = min(VALIDATION_SIZE, len(full) // 12)  # 5,000 of 60,000; a tiny test file keeps most for training
     return {
-        "train": full.take(order[VALIDATION_SIZE:]),
-        "val": full.take(order[:VALIDATION_SIZE]),
+        "train": full.take(order[held_out:]),
+        "val": full.take(order[:held_out]),
         "test": Split((test.data.unsqueeze(1),), test.targets),
     }
 
@@ -89,11 +139,14 @@ def read_sst2_file(path: Path) -> tuple[list[list[str]], list[int]]:
 
 def fetch_sst2(folder: Path) -> None:
     """Download the sentence-level SST-2 split from the Hub and write it as train/dev/test.txt."""
-    from huggingface_hub import hf_hub_download
+    from huggingface_hub import constants, hf_hub_download
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, remote in HUB_FILES.items():
-        source = hf_hub_download("SetFit/sst2", remote, repo_type="dataset")
+    if constants.HF_HUB_OFFLINE or not reachable(constants.ENDPOINT):
+        raise OSError("there is no connection to the Hugging Face Hub")  # it would retry for about 30 s
+    sources = {name: hf_hub_download("SetFit/sst2", remote, repo_type="dataset")
+               for name, remote in HUB_FILES.items()}
+    folder.mkdir(parents=True, exist_ok=True)  # only once everything is here: no empty folder when offline
+    for name, source in sources.items():
         rows = [json.loads(line) for line in Path(source).read_text().splitlines() if line.strip()]
         lines = [f"{row['label']} {row['text']}" for row in rows]
         tmp = folder / f".{name}.txt.tmp"
@@ -109,10 +162,7 @@ def load_sst2(path: str | None = None, vocab: list[str] | None = None,
         try:
             fetch_sst2(folder)
         except Exception as error:
-            raise FileNotFoundError(
-                f"SST-2 not found in {folder} and could not be downloaded ({error}). "
-                "Point --data-dir or DATA_DIR at a folder that holds sst2/train.txt."
-            ) from None
+            raise _missing("SST-2", folder, f"could not be downloaded ({error})") from None
     parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
     vocab = vocab or build_vocab(parsed["train"][0], min_freq=min_freq)
     splits = {}
@@ -120,3 +170,29 @@ def load_sst2(path: str | None = None, vocab: list[str] | None = None,
         ids, lengths = encode(sentences, vocab)
         splits[split] = Split((ids, lengths), torch.tensor(labels))
     return splits, vocab
+
+
+# A registry kind's `dataset` names its loader here: (path, vocab) -> (splits, vocab or None).
+LOADERS = {
+    "mnist": lambda path=None, vocab=None: (load_mnist(path), None),
+    "sst2": load_sst2,
+    "fashion": lambda path=None, vocab=None: (load_fashion(path), None),
+}
+TRAIN_SIZES = {"mnist": 55_000, "sst2": 6_920, "fashion": 55_000}  # training examples each loader gives
+
+
+def _digits(path=None, vocab=None):
+    from training.pendigits import load_digits  # it reads MNIST through this module
+
+    return load_digits(path), None
+
+
+def _digit_or_not(path=None, vocab=None):
+    from training.nondigits import load_digit_or_not
+
+    return load_digit_or_not(path), None
+
+
+# MNIST + pen digits of 21 writers replayed 4 times (training/pendigits.py); digits against non-digits
+LOADERS |= {"digits": _digits, "digit-or-not": _digit_or_not}
+TRAIN_SIZES |= {"digits": 55_000 + 4 * 5_245, "digit-or-not": 20_000 + 4 * 5_245 + 20_000}

@@ -18,12 +18,11 @@ import torch.nn.functional as F
 
 from training.data import Split
 
-
 DIVERGED_LOSS = 100.0  # nats; chance level is ln(10) ≈ 2.3, so past this the logits have exploded
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN, infinite or huge; the best weights so far have been restored."""
+    """The loss became NaN, infinite or huge before any epoch ended well (after one, `fit` returns instead)."""
 
 
 @dataclass
@@ -36,7 +35,7 @@ class FitConfig:
     seed: int = 0
     log_every: int = 20  # batches between progress reports within an epoch
     # bfloat16 autocast on CPUs with native bf16 (AVX512-BF16 / AMX). Measured on a 2-core AMD EPYC (Zen 4):
-    # 1.4x faster for the MLP and 1.7x for the CNN, but 1.2x *slower* for the recurrent cells, hence per model.
+    # 1.4x faster for the DNN and 1.7x for the CNN, but 1.2x *slower* for the recurrent cells, hence per model.
     cpu_bf16: bool = False
 
 
@@ -68,7 +67,8 @@ class Progress:
 class FitResult:
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int | None = None
-    stop_reason: str = "completed"  # completed | early_stop | cancelled
+    stop_reason: str = "completed"  # completed | early_stop | cancelled | diverged
+    message: str = ""  # why it diverged, when it did
     seconds: float = 0.0
 
 
@@ -93,7 +93,7 @@ def cpu_has_bf16() -> bool:
 
 
 def make_optimizer(model: torch.nn.Module, config: FitConfig) -> torch.optim.Optimizer:
-    """AdamW as `fit` uses it; fused (one kernel for all parameters) is 16% faster per MLP step on a CPU."""
+    """AdamW as `fit` uses it; fused (one kernel for all parameters) is 16% faster per DNN step on a CPU."""
     return torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay, fused=True)
 
 
@@ -178,8 +178,9 @@ def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
         should_stop: Callable[[], bool] | None = None) -> FitResult:
     """Train with AdamW until `epochs`, early stopping, or cancellation; leave the best weights in `model`.
 
-    "Best" is the lowest validation loss. On divergence the best weights so far are
-    restored before `TrainingDiverged` is raised, so the model stays usable.
+    "Best" is the lowest validation loss. When the loss diverges after at least one
+    good epoch, the best weights are restored and the result says "diverged" with
+    the reason; when it diverges before any, `TrainingDiverged` is raised.
     """
     device = train.labels.device
     torch.manual_seed(config.seed)
@@ -192,7 +193,8 @@ def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
         for epoch in range(1, config.epochs + 1):
             began = time.perf_counter()
             train_loss, train_acc, step, cancelled = train_epoch(
-                model, train, optimizer, config, epoch, step, total_steps, augment, on_progress, should_stop, generator
+                model, train, optimizer, config, epoch, step, total_steps, augment, on_progress, should_stop,
+                generator,
             )
             if cancelled:
                 result.stop_reason = "cancelled"
@@ -217,6 +219,10 @@ def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
             if waited >= config.patience:
                 result.stop_reason = "early_stop"
                 break
+    except TrainingDiverged as error:
+        if result.best_epoch is None:
+            raise
+        result.stop_reason, result.message = "diverged", str(error)
     finally:
         model.load_state_dict(best_state)
         model.eval()

@@ -1,62 +1,37 @@
 """One training run end to end: data → model → `fit` → test metrics → checkpoint.
 
 Shared by the command line (`python -m training`) and the app's Retrain tab,
-so both train exactly the same way. The per-model defaults below are the ones
-the shipped checkpoints in assets/ were trained with.
+so both train exactly the same way; the settings that lead here are turned into
+configs by `training.settings.configs`.
 """
 import contextlib
+import json
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
 import models
+from models import registry
 from training.augment import augment_digits
-from training.data import Split, load_mnist, load_sst2
+from training.data import LOADERS, Split
 from training.loop import FitConfig, FitResult, fit, predict
 from training.metrics import classification_metrics
-
-IMAGE_KINDS = ("dnn", "cnn")
-TEXT_KINDS = ("rnn", "lstm", "gru")
-KINDS = IMAGE_KINDS + TEXT_KINDS
-
-FIT_DEFAULTS = {
-    "dnn": FitConfig(epochs=30, lr=2e-3, batch_size=256, patience=5, cpu_bf16=True),
-    "cnn": FitConfig(epochs=15, lr=3e-3, batch_size=256, patience=4, cpu_bf16=True),
-    "rnn": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
-    "lstm": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
-    "gru": FitConfig(epochs=20, lr=1e-3, batch_size=32, patience=4, weight_decay=0.05),
-}
-
-
-def model_config(kind: str, vocab: list[str] | None = None, **overrides):
-    """The default config for `kind` with `overrides` applied (None values are ignored)."""
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if kind == "dnn":
-        return models.MLPConfig(**overrides)
-    if kind == "cnn":
-        return models.CNNConfig(**overrides)
-    if kind in TEXT_KINDS:
-        return models.RNNConfig(kind=kind, vocab=vocab, **overrides)
-    raise ValueError(f"unknown model kind {kind!r}; choose one of {KINDS}")
 
 
 def load_data(kind: str, data_dir: str | None = None, subset: int | None = None, seed: int = 0,
               device: torch.device | str = "cpu", vocab: list[str] | None = None
               ) -> tuple[dict[str, Split], list[str] | None]:
-    """The train/val/test splits for `kind` on `device`, each cut to `subset` examples if given.
+    """The train/val/test splits of `kind`'s dataset on `device`, each cut to a random `subset` if given.
 
     Text is encoded with `vocab` when given (a trained model's own), else with a
     vocabulary built from the training sentences, which is returned.
     """
-    if kind in IMAGE_KINDS:
-        splits, vocab = load_mnist(data_dir), None
-    else:
-        splits, vocab = load_sst2(data_dir, vocab)
-    splits = {name: split.head(subset, seed).to(device) for name, split in splits.items()}
+    splits, vocab = LOADERS[registry.get(kind).dataset](data_dir, vocab)
+    splits = {name: split.sample(subset, seed).to(device) for name, split in splits.items()}
     return splits, vocab
 
 
@@ -67,15 +42,19 @@ class RunResult:
     metrics: dict  # test-set metrics
     val_metrics: dict
     device: str  # where it trained, in words
+    fit_config: FitConfig
+    examples: dict[str, int]  # examples per split
 
-    def report(self, fit_config: FitConfig) -> dict:
+    def report(self) -> dict:
         """Everything worth keeping beside the checkpoint, as JSON-ready data."""
         return {
             "test": self.metrics,
             "val": self.val_metrics,
-            "fit": asdict(fit_config),
+            "fit": asdict(self.fit_config),
+            "examples": self.examples,
             "best_epoch": self.fit.best_epoch,
             "stop_reason": self.fit.stop_reason,
+            "message": self.fit.message,
             "seconds": round(self.fit.seconds, 1),
             "history": [asdict(s) for s in self.fit.history],
             "device": self.device,
@@ -89,19 +68,51 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     device = splits["train"].labels.device
     torch.manual_seed(fit_config.seed)
     model = trainable(config, device)
-    augment = augment_digits if config.kind in IMAGE_KINDS else None
+    augment = augment_digits if registry.get(config.kind).task == "image" else None
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
     # scored while a CNN is still channels-last: 1.5x faster than after the conversion below
     test_metrics, val_metrics = score(model, splits["test"]), score(model, splits["val"])
     model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
-    return RunResult(model, result, test_metrics, val_metrics, describe_device(device))
+    return RunResult(model, result, test_metrics, val_metrics, describe_device(device), fit_config,
+                     {name: len(split) for name, split in splits.items()})
+
+
+def model_card(config, report: dict) -> str:
+    """The Hub model card (README.md) for a checkpoint: what it is, its data, settings, scores and hardware."""
+    kind = registry.get(config.kind)
+    settings = {k: v for k, v in asdict(config).items() if k != "vocab"}
+    test, train = report["test"], report.get("examples", {}).get("train")
+    history = report.get("history", [])
+    lines = [
+        "---", "library_name: pytorch", "tags:", "- pytorch_model_hub_mixin", "- deep-learning-playground",
+        f"datasets:\n- {kind.dataset}", "metrics:\n- accuracy\n- f1", "---", "",
+        f"# {kind.title} on {kind.dataset}", "",
+        f"{'An' if kind.task[0] in 'aeiou' else 'A'} {kind.task} classifier ({', '.join(kind.classes)}) "
+        "trained by the deep-learning playground "
+        f"(`python -m training {kind.name}` or its Retrain tab) on {report['device']}, {report['trained_at']}.",
+        "",
+        "| split | examples | accuracy | macro F1 | ROC-AUC |", "| --- | --- | --- | --- | --- |",
+    ]
+    for split in ("val", "test"):
+        m = report[split]
+        lines.append(f"| {split} | {m['n']:,} | {m['accuracy']:.2%} | {m['f1_macro']:.3f} | {m['roc_auc_ovr']:.3f} |")
+    lines += [
+        "", f"Trained on {f'{train:,}' if train else 'all the'} training examples for {len(history)} epoch(s) in "
+        f"{report['seconds']} s; weights from epoch {report['best_epoch']} (lowest validation loss); "
+        f"stopped: {report['stop_reason']}.", "",
+        f"Model settings: `{json.dumps(settings)}`", "", f"Training settings: `{json.dumps(report['fit'])}`", "",
+        "Load it with the playground's code (config.json + model.safetensors; nothing is unpickled):", "",
+        "```python", "import models", "model = models.load('path/to/this/folder')", "```", "",
+        f"Test confusion matrix (rows: true class): `{test['confusion_matrix']}`", "",
+    ]
+    return "\n".join(lines)
 
 
 def trainable(config, device: torch.device | str) -> torch.nn.Module:
     """A fresh model for `config` on `device`, in the memory layout that trains fastest."""
     model = models.build(config).to(device)
-    if config.kind == "cnn":
-        model = model.to(memory_format=torch.channels_last)  # 2.3x faster convolutions on the CPU (oneDNN)
+    if registry.get(config.kind).channels_last:
+        model = model.to(memory_format=torch.channels_last)
     return model
 
 
@@ -123,6 +134,3 @@ def cpu_name() -> str:
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
 
-
-def with_overrides(fit_config: FitConfig, **overrides) -> FitConfig:
-    return replace(fit_config, **{k: v for k, v in overrides.items() if v is not None})

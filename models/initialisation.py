@@ -28,3 +28,4 @@ def init_weights(model: nn.Module, scheme: str) -> None:
             nn.init.zeros_(module.weight)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
+
