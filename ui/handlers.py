@@ -5,22 +5,23 @@ failure (empty canvas, empty or odd text, missing data, diverging training)
 into a message, so nothing a user does raises into the UI.
 """
 import contextlib
-import math
-import shutil
-import tempfile
-import threading
-import time
-from pathlib import Path
 
 import gradio as gr
+import numpy as np
+from PIL import Image
 
 import models
-from training.run import IMAGE_KINDS, TEXT_KINDS
-from ui import digits, plots, retrain, sentiment
-from ui.sketch import ink_from_sketch, to_mnist
+from models import registry
+from models.initialisation import SCHEMES
+from training.data import TRAIN_SIZES
+from ui import digit_check, digits, inputs, plots, report, sentiment, strokes
+from ui.retrain import StopRequests, WorkerPool
+from ui.sketch import ink_from_image, to_mnist
+from ui.store import RetrainedModels
 
-DRAW_PROMPT = "✏️ **Draw a digit** on the pad: both networks answer after every stroke."
-CLASS_NAMES = {"image": [str(d) for d in range(10)], "text": ["negative", "positive"]}
+DRAW_PROMPT = "✏️ **Draw a digit** on the pad: both networks answer while you draw."
+DIGIT_KINDS = ("dnn", "cnn")  # tab 1 shows these two side by side
+MAX_IMAGE_WORK = 560  # an image is shrunk to this many pixels a side before it is read (2x the pad)
 
 
 def lr_text(log_lr: float) -> str:
@@ -28,99 +29,151 @@ def lr_text(log_lr: float) -> str:
 
 
 def controls_for(kind: str):
-    """Show the controls that apply to `kind`: weight init for image models, direction for text models."""
-    image = kind in IMAGE_KINDS
-    return (gr.update(visible=image), gr.update(visible=not image),
-            gr.update(maximum=55_000 if image else 6_920, value=5_000 if image else 6_920))
+    """Updates for the Retrain tab's controls of `kind`: one per registry.RETRAIN_CONTROLS, then the subset."""
+    entry = registry.get(kind)
+    shown = [gr.update(visible=name in entry.retrain_controls) for name in registry.RETRAIN_CONTROLS]
+    return (*shown, gr.update(maximum=TRAIN_SIZES[entry.dataset], value=entry.retrain_subset))
 
 
-def _progress_html(text: str, fraction: float | None = None) -> str:
-    bar = "" if fraction is None else f'<progress value="{fraction:.3f}" max="1"></progress>'
-    return f"<div>{text}</div>{bar}"
+def _session(request: gr.Request | None) -> str | None:
+    return getattr(request, "session_hash", None)
 
 
 class Lab:
-    """Handlers bound to the shipped models, their load errors, and the per-session stop flags."""
+    """Handlers bound to the server's state: the shipped models and why any failed to load (a reason without
+    paths, by kind), the training workers, the stop requests and the models students retrained."""
 
-    def __init__(self, shipped: dict, load_errors: dict, stop_events: dict[str, threading.Event]):
-        self.shipped, self.load_errors, self.stop_events = shipped, load_errors, stop_events
+    def __init__(self, shipped: dict, load_errors: dict[str, str], workers: WorkerPool, stops: StopRequests,
+                 retrained: RetrainedModels):
+        self.shipped, self.load_errors = shipped, load_errors
+        self.workers, self.stops, self.retrained = workers, stops, retrained
 
-    def _model(self, kind: str, session: dict | None):
-        return (session or {}).get(kind) or self.shipped.get(kind)
+    def _model(self, kind: str, request: gr.Request | None):
+        entry = self.retrained.get(_session(request), kind)
+        return entry.model if entry is not None else self.shipped.get(kind)
 
-    def _origin(self, kind: str, session: dict | None) -> str:
-        return "your retrained" if (session or {}).get(kind) is not None else "shipped"
+    def _origin(self, kind: str, request: gr.Request | None) -> str:
+        return "your retrained" if self.retrained.get(_session(request), kind) is not None else "shipped"
 
     # ---- tab 1: digits -------------------------------------------------------------------------------------------
 
-    def predict_digit(self, sketch, session):
-        """Outputs: verdict, DNN label, CNN label, details, preprocessing strip, saliency overlay."""
-        pre = to_mnist(ink_from_sketch(sketch))
+    def predict_digit(self, drawing, session, request: gr.Request = None):
+        """The pad's strokes (ui/strokes.py), drawn by the server at a fixed pen width, then read by both models.
+
+        Outputs: verdict, DNN label, CNN label, details, preprocessing strip, saliency overlay."""
+        try:
+            parsed = strokes.parse(drawing)
+        except strokes.BadStrokes as error:
+            raise gr.Error(f"The drawing could not be read: {error}.") from None
+        if parsed is None:
+            return self._answer(None, request)
+        pre = to_mnist(strokes.render(parsed))
+        session["last_digit"] = pre.pixels if pre is not None else session.get("last_digit")  # for the Lessons tab
+        verdict, dnn, cnn, details, steps, overlay = self._answer(pre, request)
+        if parsed.number is not None:  # which drawing this answers, for a page that sends many
+            steps = f'<div data-drawing="{parsed.number}">{steps}</div>'
+        return verdict, dnn, cnn, details, steps, overlay
+
+    def classify_image(self, image, session, request: gr.Request = None):
+        """Any image (PNG, JPEG or WebP; dark ink on light, light on dark, or an RGBA layer whose alpha is the ink),
+        read like a drawing. Its event is unprocessed (preprocess=False): the file is checked before decoding.
+
+        Outputs: the same as predict_digit's."""
+        path = image.get("path") if isinstance(image, dict) else None
+        if path is None:
+            return self._answer(None, request)
+        inputs.check_image(path, "The image")
+        try:
+            with Image.open(path) as opened:
+                opened.thumbnail((MAX_IMAGE_WORK, MAX_IMAGE_WORK))  # decodes at a reduced size where it can
+                pixels = np.asarray(opened.convert("RGBA" if opened.mode in ("RGBA", "LA", "PA", "P") else "RGB"))
+        except (OSError, SyntaxError, ValueError):
+            raise inputs.decode_error("The image") from None
+        return self._answer(to_mnist(ink_from_image(pixels)), request)
+
+    def _answer(self, pre, request):
         if pre is None:
             return DRAW_PROMPT, None, None, "", "", ""
         labels, lines, answers = {}, [], {}
-        for kind in IMAGE_KINDS:
-            model = self._model(kind, session)
+        for kind in DIGIT_KINDS:
+            model = self._model(kind, request)
             if model is None:
                 labels[kind] = None
                 lines.append(f"**{kind.upper()}**: not available ({self.load_errors.get(kind, 'not loaded')})")
                 continue
             p = digits.predict(model, pre.pixels)
-            labels[kind] = {str(d): float(p.probs[d]) for d in range(10)}
-            answers[kind] = int(p.probs.argmax())
-            lines.append(f"**{kind.upper()}** ({self._origin(kind, session)}): {p.parameters:,} parameters, "
-                         f"{p.milliseconds:.1f} ms")
+            classes = registry.get(kind).classes
+            labels[kind] = {name: float(p.probs[i]) for i, name in enumerate(classes)}
+            answers[kind] = classes[int(p.probs.argmax())]
+            lines.append(f"**{registry.get(kind).title}**, {self._origin(kind, request)}: {p.parameters:,} "
+                         f"parameters, {p.milliseconds:.1f} ms")
         verdict = " · ".join(f"{k.upper()} reads **{v}**" for k, v in answers.items()) or "No model is available."
-        cnn, dnn = self._model("cnn", session), self._model("dnn", session)
-        norm = (cnn or dnn).config if (cnn or dnn) is not None else models.MLPConfig()
+        detector = self.shipped.get(digit_check.KIND)  # the shipped one always: students cannot retrain it
+        if detector is not None and answers:
+            check = digit_check.check(detector, pre.pixels)
+            lines.append(f"**Digit check**: {check.reason}")
+            if not check.looks_like_digit:
+                verdict = (f"🤔 **That doesn't look like a digit** ({check.reason}). Both networks answer anyway, "
+                           f"because they only know 0–9: {verdict}")
+        cnn, dnn = self._model("cnn", request), self._model("dnn", request)
+        norm = (cnn or dnn).config if (cnn or dnn) is not None else models.DNNConfig()
         steps = digits.as_html_image(digits.strip(pre, norm.mean, norm.std), "the preprocessing steps")
         overlay = "" if cnn is None else digits.as_html_image(
-            digits.overlay(pre, digits.saliency(cnn, pre.pixels, answers["cnn"])), "the CNN's saliency on the drawing")
+            digits.overlay(pre, digits.saliency(cnn, pre.pixels, int(answers["cnn"]))),
+            "the CNN's saliency on the drawing")
         return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), steps, overlay
 
     # ---- tab 2: sentiment and similarity -------------------------------------------------------------------------
 
-    def predict_sentiment(self, text, session):
-        """Outputs: note, RNN / LSTM / GRU labels, highlighted words, per-word trace."""
-        tokens = sentiment.clean_tokens(text if isinstance(text, str) else "")
-        available = {k: m for k in TEXT_KINDS if (m := self._model(k, session)) is not None}
+    def predict_sentiment(self, text, session, request: gr.Request = None):
+        """Outputs: note, one label per text kind, highlighted words, per-word trace."""
+        kinds = registry.names("text")
+        text = inputs.text(text)
+        empty = (None,) * (len(kinds) + 2)
+        if message := inputs.too_long(text, "The sentence"):
+            return message, *empty
+        tokens = sentiment.clean_tokens(text)
+        available = {k: m for k in kinds if (m := self._model(k, request)) is not None}
         if not tokens:
-            return "Type a sentence to analyse.", None, None, None, None, None
+            return "Type a sentence to analyse.", *empty
         if not available:
-            return "No sentiment model is available.", None, None, None, None, None
+            return "No sentiment model is available.", *empty
         labels, traces = [], {}
-        for kind in TEXT_KINDS:
+        for kind in kinds:
             model = available.get(kind)
             if model is None:
                 labels.append(None)
                 continue
             trace = sentiment.prefix_trace(model, tokens)
             traces[kind] = trace.tolist()
-            labels.append({"positive": float(trace[-1]), "negative": float(1 - trace[-1])})
+            negative, positive = registry.get(kind).classes
+            labels.append({positive: float(trace[-1]), negative: float(1 - trace[-1])})
         known = sentiment.known_words(next(iter(available.values())), tokens)
-        unknown = [t for t, k in zip(tokens, known) if not k]
+        unknown = [t for t, k in zip(tokens, known, strict=True) if not k]
         notes = []
         if len(sentiment.tokenize(text)) > len(tokens):
             notes.append(f"Only the first {len(tokens)} words were read.")
         if unknown:
-            notes.append(f"{len(unknown)} of {len(tokens)} words are unknown to the models and read as <unk>.")
+            notes.append(f"{len(unknown)} of {len(tokens)} words are unknown to the models and read as `<unk>`.")
         if len(unknown) == len(tokens):
             notes.append("With no known word, the answer is a guess.")
-        highlighted = [piece for t, k in zip(tokens, known) for piece in ((t, None if k else "unknown"), (" ", None))]
+        highlighted = [piece for t, k in zip(tokens, known, strict=True)
+                       for piece in ((t, None if k else "unknown"), (" ", None))]
         note = " ".join(notes) or f"All {len(tokens)} words are in the models' vocabulary."
         return note, *labels, highlighted, plots.token_trace(tokens, traces)
 
-    def compare_sentences(self, first, second, session):
-        first = first if isinstance(first, str) else ""
-        second = second if isinstance(second, str) else ""
+    def compare_sentences(self, first, second, session, request: gr.Request = None):
+        first, second = inputs.text(first), inputs.text(second)
+        if message := inputs.too_long(first, "Sentence A") or inputs.too_long(second, "Sentence B"):
+            return message
         if not sentiment.clean_tokens(first) or not sentiment.clean_tokens(second):
             return "Type two sentences to compare."
         rows = []
-        for kind in TEXT_KINDS:
-            model = self._model(kind, session)
+        for kind in registry.names("text"):
+            model = self._model(kind, request)
             if model is None:
                 continue
-            cosine = sentiment.cosine_similarity(model, first[:20_000], second[:20_000])
+            cosine = sentiment.cosine_similarity(model, first, second)
             rows.append(f"| {kind.upper()} | {cosine:+.3f} | {_similarity_words(cosine)} |")
         if not rows:
             return "No sentence model is available."
@@ -131,90 +184,71 @@ class Lab:
     # ---- tab 3: retraining ---------------------------------------------------------------------------------------
 
     def train(self, kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset,
-              session, request: gr.Request):
-        """Streams (status, curves, scores, confusion, download, session) while a model trains."""
-        session = dict(session or {})
-        stop = threading.Event()
-        key = request.session_hash if request is not None else None
-        if key:
-            self.stop_events[key] = stop
-        settings = retrain.Settings(
-            kind=kind, lr=10 ** float(log_lr), epochs=int(epochs), patience=int(patience),
-            batch_size=int(batch_size), hidden_size=int(hidden), dropout=float(dropout), init=init,
-            bidirectional=bool(bidirectional), subset=int(subset),
-        )
+              session, request: gr.Request = None):
+        """Streams (status, curves, scores, confusion, download, session) while a model trains.
+
+        Its event takes the values unprocessed (preprocess=False), so every one is checked here first.
+        """
+        settings = _retrain_settings(kind, log_lr, epochs, patience, batch_size, hidden, dropout, init,
+                                     bidirectional, subset)
+        entry = registry.get(kind)
         no_file = gr.update(visible=False)
-        yield _progress_html(f"Starting a {kind.upper()} run (the first one also starts a training process and "
-                             "loads the data: a few seconds)…", 0), None, "", None, no_file, session
-        last_sent, last = 0.0, None
-        try:
-            with contextlib.closing(retrain.stream(settings, stop)) as updates:  # closed → the worker stops
-                for update in updates:
-                    last = update
-                    if update.state != "running":
-                        continue
-                    p = update.progress
-                    done = (p.epoch - 1 + (p.batch / p.batches if p.batches else 1)) / p.epochs
-                    now = time.monotonic()
-                    if p.stats is None and now - last_sent < 0.25:
-                        continue  # batch reports come faster than a browser wants them
-                    last_sent = now
-                    text = f"Training {kind.upper()}: epoch {p.epoch} of {p.epochs}" + (
-                        f", batch {p.batch}/{p.batches}, loss {p.loss:.3f}" if p.stats is None else "")
-                    curves = plots.training_curves(update.history, update.best_epoch) if p.stats else gr.update()
-                    yield _progress_html(text, done), curves, "", None, no_file, session
-        finally:
-            if key and self.stop_events.get(key) is stop:
-                del self.stop_events[key]
+        yield report.progress_html(f"Starting a {kind.upper()} run (the first one also starts a training process "
+                                   "and loads the data: a few seconds)…", 0), None, "", None, no_file, session
+        last = None
+        with (self.stops.running(_session(request)) as stop,
+              contextlib.closing(self.workers.stream(kind, settings, stop)) as run):
+            for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
+                if last.state == "running":
+                    p = last.progress
+                    curves = plots.training_curves(last.history, last.best_epoch) if p.stats else gr.update()
+                    yield report.running(kind, p), curves, "", None, no_file, session
         if last is None or last.state == "error":
             message = last.message if last is not None else "Training produced no result."
             curves = plots.training_curves(last.history, last.best_epoch) if last and last.history else None
-            yield _progress_html(f"⚠️ {message} Your previous model is kept."), curves, "", None, no_file, session
+            yield (report.progress_html(f"⚠️ {message} Your previous model is kept."), curves, "", None, no_file,
+                   session)
             return
         result = last.result
-        stopped_at = result.fit.history[-1].epoch if result.fit.stop_reason == "early_stop" else None
-        curves = plots.training_curves(result.fit.history, result.fit.best_epoch, stopped_at)
-        if result.fit.best_epoch is None:
-            yield (_progress_html("Stopped before the first epoch finished: your previous model is kept."),
+        fit = result.fit
+        stopped_at = fit.history[-1].epoch if fit.stop_reason in ("early_stop", "diverged") else None
+        curves = plots.training_curves(fit.history, fit.best_epoch, stopped_at)
+        if fit.best_epoch is None:
+            yield (report.progress_html("Stopped before the first epoch finished: your previous model is kept."),
                    curves, "", None, no_file, session)
             return
         model = result.model.to("cpu").eval()
-        session[kind] = model
-        m = result.metrics
-        reason = {"completed": "finished all epochs", "early_stop": "stopped early (patience ran out)",
-                  "cancelled": "stopped by you"}[result.fit.stop_reason]
-        scores = (f"**Test set** ({m['n']:,} examples): accuracy **{m['accuracy']:.2%}** · macro precision "
-                  f"{m['precision_macro']:.3f} · recall {m['recall_macro']:.3f} · F1 {m['f1_macro']:.3f} · "
-                  f"ROC-AUC {_fmt(m['roc_auc_ovr'])}\n\nTabs 1 and 2 now use this {kind.upper()} in your "
-                  f"browser session.")
-        names = CLASS_NAMES["image" if kind in IMAGE_KINDS else "text"]
-        path = _export(model, result.report(settings.fit_config()))
-        yield (_progress_html(f"Done: {reason} after {len(result.fit.history)} epoch(s) in "
-                              f"{result.fit.seconds:.1f} s; best weights from epoch {result.fit.best_epoch}.", 1),
-               curves, scores, plots.confusion_heatmap(m["confusion_matrix"], names),
-               gr.update(value=path, visible=True), session)
+        archive = self.retrained.put(_session(request) or "", kind, model, result.report())
+        yield (report.finished(fit) + report.zeros_note(settings.get("init"), result.metrics), curves,
+               report.scores(result.metrics, kind),
+               plots.confusion_heatmap(result.metrics["confusion_matrix"], list(entry.classes)),
+               gr.update(value=str(archive), visible=True), session)
 
     def stop(self, request: gr.Request):
-        event = self.stop_events.get(request.session_hash) if request is not None else None
-        if event is None:
-            return _progress_html("Nothing is training.")
-        event.set()
-        return _progress_html("Stopping after this batch; the best weights so far are kept…")
+        if not self.stops.stop(request.session_hash if request is not None else None):
+            return report.progress_html("Nothing is training.")
+        return report.progress_html("Stopping after this batch; the best weights so far are kept…")
 
-    def push_to_hub(self, kind, repo_id, token, session):
-        model = (session or {}).get(kind)
-        if model is None:
+    def push_to_hub(self, kind, repo_id, token, session, request: gr.Request = None):
+        kind = inputs.choice(kind, "model", registry.retrainable())
+        repo_id, token = inputs.text(repo_id).strip(), inputs.text(token).strip()
+        entry = self.retrained.get(_session(request), kind)
+        if entry is None:
             return f"Retrain a {kind.upper()} first: only your own models can be pushed."
-        if not repo_id or "/" not in repo_id.strip():
+        if "/" not in repo_id:
             return "Give a repository as owner/name."
         if not token:
             return "Paste a write token from your Hugging Face settings."
-        try:
-            url = model.push_to_hub(repo_id.strip(), token=token.strip(), private=True)
+        from huggingface_hub import HfApi
+
+        try:  # the folder holds config.json, model.safetensors, metrics.json and a model card from the run
+            api = HfApi(token=token)
+            url = api.create_repo(repo_id, private=True, exist_ok=True)
+            api.upload_folder(repo_id=repo_id, folder_path=entry.folder / f"{kind}-retrained")
         except Exception as error:  # network, authentication and permission errors all come back as text
-            message = str(error).replace(token.strip(), "***")
+            message = str(error).replace(token, "***")
             return f"Could not push: {type(error).__name__}: {message.splitlines()[0] if message else ''}"
-        return f"Pushed to [{repo_id.strip()}]({getattr(url, 'repo_url', url)}) (private)."
+        return f"Pushed to [{repo_id}]({url}) (private)."
 
 
 def _similarity_words(cosine: float) -> str:
@@ -227,13 +261,24 @@ def _similarity_words(cosine: float) -> str:
     return "opposite"
 
 
-def _fmt(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
-
-
-def _export(model, report: dict) -> str:
-    """A zip of the model's checkpoint folder (config.json, model.safetensors, metrics.json), for download."""
-    folder = Path(tempfile.mkdtemp(prefix="playground-"))
-    name = f"{model.config.kind}-retrained"
-    models.save(model, folder / name, {"metrics.json": report})
-    return shutil.make_archive(str(folder / name), "zip", folder, name)
+def _retrain_settings(kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional,
+                      subset) -> dict:
+    """The Retrain tab's values, each checked (ui.inputs), as settings for training.settings.configs."""
+    kind = inputs.choice(kind, "model", registry.retrainable())
+    entry, ranges = registry.get(kind), inputs.RETRAIN_RANGES
+    controls = {
+        "hidden_size": inputs.number(hidden, "hidden size", *ranges["hidden"], whole=True),
+        "dropout": inputs.number(dropout, "dropout", *ranges["dropout"]),
+        "init": inputs.choice(init, "weight init", SCHEMES),
+        "bidirectional": inputs.flag(bidirectional, "bidirectional"),
+    }
+    return {
+        "lr": 10 ** inputs.number(log_lr, "learning rate exponent", *ranges["log_lr"]),
+        "epochs": inputs.number(epochs, "epochs", *ranges["epochs"], whole=True),
+        "patience": inputs.number(patience, "patience", *ranges["patience"], whole=True),
+        "batch_size": inputs.number(batch_size, "batch size", *ranges["batch_size"], whole=True),
+        "subset": inputs.number(subset, "training examples", ranges["subset"][0], TRAIN_SIZES[entry.dataset],
+                                whole=True),
+        "log_every": 5,
+        **{name: value for name, value in controls.items() if name in entry.retrain_controls},
+    }

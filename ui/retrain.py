@@ -1,19 +1,20 @@
-"""Tab 3's work: retrain a model in the browser and stream its progress.
+"""Tab 3's work: retrain a model in a worker process and stream its progress.
 
 Training runs in a separate worker process at the lowest CPU priority, so it
 never holds the server's GIL or takes the CPU from students asking for
-predictions. Measured with `python -m ui.load_benchmark --pause 0.5 1.5` on 2
+predictions. Measured with `python -m benchmarks.load --pause 0.5 1.5` on 2
 cores and a predict handler stubbed to return constants (so only the retrain's
 interference shows): p95 round trip 380–710 ms with the retrain in a thread of
 the server, 170 ms with it in a worker process at nice 19, 100–155 ms with no
-retrain. A worker starts on first use (about 7 s: torch, the app module, which
+retrain. A worker starts on first use (about 7 s: torch, the main module, which
 spawn imports, and the data set, which it keeps), serves one run at a time and
 is reused; the app's concurrency limit for training decides how many exist.
 
-`stream` sends a run to a worker and turns its reports into a generator of
-`Update`s. A stop request (the Stop button, a cancelled API call, a closed tab)
-marks the run cancelled; the worker checks that before every batch, so training
-stops within a batch or two and the best weights so far are kept.
+`WorkerPool.stream` sends a run to a worker and turns its reports into a
+generator of `Update`s. A stop request (the Stop button, a cancelled API call,
+a closed tab) marks the run cancelled; the worker checks that before every
+batch, so training stops within a batch or two and the best weights so far are
+kept. `StopRequests` remembers which runs each browser session has going.
 """
 import contextlib
 import itertools
@@ -21,45 +22,21 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import torch
 
+from models import registry
 from training.data import Split
-from training.loop import FitConfig, Progress, TrainingDiverged, pick_device
-from training.run import FIT_DEFAULTS, IMAGE_KINDS, load_data, model_config, train_model
+from training.loop import Progress, TrainingDiverged, pick_device
+from training.run import RunResult, load_data, train_model
+from training.settings import configs
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
-
-
-@dataclass
-class Settings:
-    kind: str = "cnn"
-    lr: float = 3e-3
-    epochs: int = 5
-    patience: int = 2
-    batch_size: int = 128
-    hidden_size: int = 128
-    dropout: float = 0.3
-    init: str = "default"
-    bidirectional: bool = True
-    subset: int = 5_000
-    seed: int = 0
-
-    def build_config(self, vocab: list[str] | None):
-        if self.kind == "dnn":
-            return model_config("dnn", hidden_sizes=[self.hidden_size, max(1, self.hidden_size // 2)],
-                                dropout=self.dropout, init=self.init)
-        if self.kind == "cnn":
-            return model_config("cnn", hidden_size=self.hidden_size, dropout=self.dropout, init=self.init)
-        return model_config(self.kind, vocab, hidden_size=self.hidden_size, dropout=self.dropout,
-                            bidirectional=self.bidirectional)
-
-    def fit_config(self) -> FitConfig:
-        return FitConfig(epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, patience=self.patience,
-                         seed=self.seed, log_every=5, cpu_bf16=FIT_DEFAULTS[self.kind].cpu_bf16)
+UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
 
 
 @dataclass
@@ -71,22 +48,24 @@ class Update:
     history: list = field(default_factory=list)
     best_epoch: int | None = None
     message: str = ""
-    result: object | None = None  # training.run.RunResult when done
+    result: RunResult | None = None  # when done
 
 
-_datasets: dict[str, tuple[dict[str, Split], list[str] | None]] = {}  # in a worker process: its data, by family
+# ---- the worker process ----------------------------------------------------------------------------------------------
+
+_datasets: dict[str, tuple[dict[str, Split], list[str] | None]] = {}  # in a worker process: its data, by dataset
 
 
 def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
     """The full data set for `kind`, on the CPU, loaded once per worker process."""
-    family = "mnist" if kind in IMAGE_KINDS else "sst2"
-    if family not in _datasets:
-        _datasets[family] = load_data(kind)
-    return _datasets[family]
+    name = registry.get(kind).dataset
+    if name not in _datasets:
+        _datasets[name] = load_data(kind)
+    return _datasets[name]
 
 
 def serve(jobs, reports, cancelled) -> None:
-    """A worker process: train each (run id, Settings) from `jobs`, reporting (run id, report) to `reports`.
+    """A worker process: train each (run id, kind, settings) from `jobs`, reporting (run id, report) to `reports`.
 
     A report is a Progress, then a RunResult (its model on the CPU) or an exception. Run `n` stops
     before its next batch once `cancelled.value >= n`.
@@ -94,15 +73,23 @@ def serve(jobs, reports, cancelled) -> None:
     with contextlib.suppress(OSError):
         os.nice(19)  # predictions first: the OS gives this process only the CPU time nobody else wants
     torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))  # and one core stays free in any case
-    while True:  # until the app exits: the process is a daemon
-        run, settings = jobs.get()
-        reports.put((run, run_one(run, settings, reports, cancelled)))
+    app = multiprocessing.parent_process()
+    while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
+        try:
+            run, kind, settings = jobs.get(timeout=POLL_SECONDS * 10)
+        except queue.Empty:
+            continue
+        reports.put((run, run_one(run, kind, settings, reports, cancelled)))
 
 
-def run_one(run: int, settings: Settings, reports, cancelled):
-    """Train run `run`, putting its progress on `reports`; return its RunResult or the exception that ended it."""
+def run_one(run: int, kind: str, settings: dict, reports, cancelled):
+    """Train run `run`, putting its progress on `reports`; return its RunResult or the exception that ended it.
+
+    It stops before the next batch once the run is cancelled or the app is gone."""
+    app = multiprocessing.parent_process()
     try:
-        result = train(settings, lambda progress: reports.put((run, progress)), lambda: cancelled.value >= run)
+        result = train(kind, settings, lambda progress: reports.put((run, progress)),
+                       lambda: cancelled.value >= run or not app.is_alive())
     except (FileNotFoundError, TrainingDiverged) as error:
         return error
     except Exception as error:  # anything else still ends the run with a message, never a hang
@@ -111,20 +98,23 @@ def run_one(run: int, settings: Settings, reports, cancelled):
     return result
 
 
-def train(settings: Settings, on_progress, should_stop):
-    """One run with `settings` on this process's device; returns a training.run.RunResult."""
+def train(kind: str, settings: dict, on_progress, should_stop) -> RunResult:
+    """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device."""
     try:
-        splits, vocab = dataset(settings.kind)
+        splits, vocab = dataset(kind)
     except FileNotFoundError as error:
         raise FileNotFoundError(f"Retraining needs the data set, which is not here: {error}") from None
     device = pick_device()
+    config, fit_config = configs(kind, settings, vocab)
     splits = {
-        "train": splits["train"].head(settings.subset, settings.seed).to(device),
-        "val": splits["val"].head(VAL_LIMIT, settings.seed).to(device),
+        "train": splits["train"].sample(settings.get("subset"), fit_config.seed).to(device),
+        "val": splits["val"].sample(VAL_LIMIT, fit_config.seed).to(device),
         "test": splits["test"].to(device),
     }
-    return train_model(settings.build_config(vocab), splits, settings.fit_config(), on_progress, should_stop)
+    return train_model(config, splits, fit_config, on_progress, should_stop)
 
+
+# ---- the server's side -----------------------------------------------------------------------------------------------
 
 class Worker:
     """A training process and its three channels: runs in, reports out, and the highest cancelled run id."""
@@ -138,58 +128,98 @@ class Worker:
         self.process.start()
 
 
-_idle: queue.SimpleQueue = queue.SimpleQueue()
-_run_ids = itertools.count(1)
-_run_ids_lock = threading.Lock()
+class WorkerPool:
+    """The app's training processes: started on first use, reused, replaced when one dies."""
 
+    def __init__(self):
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self._run_ids = itertools.count(1)
+        self._lock = threading.Lock()
 
-def _take_worker() -> Worker:
-    while True:
-        try:
-            worker = _idle.get_nowait()
-        except queue.Empty:
-            return Worker()
-        if worker.process.is_alive():
-            return worker
-
-
-def stream(settings: Settings, stop: threading.Event) -> Iterator[Update]:
-    """Train with `settings` in a worker process, yielding an Update per progress report and a last one."""
-    worker = _take_worker()
-    with _run_ids_lock:
-        run = next(_run_ids)
-    worker.jobs.put((run, settings))
-    history: list = []
-    best = None
-    try:
+    def _take(self) -> Worker:
         while True:
-            if stop.is_set():
-                worker.cancelled.value = run
             try:
-                report_run, report = worker.reports.get(timeout=POLL_SECONDS)
+                worker = self._idle.get_nowait()
             except queue.Empty:
-                if not worker.process.is_alive():
-                    yield Update("error", None, list(history), best,
-                                 f"The training process ended unexpectedly (exit code {worker.process.exitcode}).")
+                return Worker()
+            if worker.process.is_alive():
+                return worker
+
+    def stream(self, kind: str, settings: dict, stop: threading.Event) -> Iterator[Update]:
+        """Train in a worker process, yielding an Update per epoch, at most one per UPDATE_SECONDS within an
+        epoch, and a last one (done or error)."""
+        worker = self._take()
+        with self._lock:
+            run = next(self._run_ids)
+        worker.jobs.put((run, kind, settings))
+        history: list = []
+        best, last_sent = None, 0.0
+        try:
+            while True:
+                if stop.is_set():
+                    worker.cancelled.value = run
+                try:
+                    report_run, report = worker.reports.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    if not worker.process.is_alive():
+                        yield Update("error", None, list(history), best, "The training process ended "
+                                     f"unexpectedly (exit code {worker.process.exitcode}).")
+                        return
+                    continue
+                if report_run != run:
+                    continue  # the end of an earlier run that its browser stopped waiting for
+                if isinstance(report, Progress):
+                    if report.stats is not None:
+                        history.append(report.stats)
+                        if report.stats.best:
+                            best = report.stats.epoch
+                    elif time.monotonic() - last_sent < UPDATE_SECONDS:
+                        continue
+                    last_sent = time.monotonic()
+                    yield Update("running", report, list(history), best)
+                elif isinstance(report, Exception):
+                    yield Update("error", None, list(history), best, str(report))
                     return
-                continue
-            if report_run != run:
-                continue  # the end of an earlier run that its browser stopped waiting for
-            if isinstance(report, Progress):
-                if report.stats is not None:
-                    history.append(report.stats)
-                    if report.stats.best:
-                        best = report.stats.epoch
-                yield Update("running", report, list(history), best)
-            elif isinstance(report, Exception):
-                yield Update("error", None, list(history), best, str(report))
-                return
-            else:
-                yield Update("done", None, list(history), report.fit.best_epoch, result=report)
-                return
-    finally:
-        # A closed generator (cancelled call, closed tab) cancels the run; the worker finishes it within a batch
-        # and then takes the next run it is given, so it goes back to the pool at once.
-        worker.cancelled.value = run
-        if worker.process.is_alive():
-            _idle.put(worker)
+                else:
+                    yield Update("done", None, list(history), report.fit.best_epoch, result=report)
+                    return
+        finally:
+            # A closed generator (cancelled call, closed tab) cancels the run; the worker finishes it within a
+            # batch and then takes the next run it is given, so it goes back to the pool at once.
+            worker.cancelled.value = run
+            if worker.process.is_alive():
+                self._idle.put(worker)
+
+
+class StopRequests:
+    """The trainings each browser session has running, so that its Stop button ends all of them."""
+
+    def __init__(self):
+        self._running: dict[str, set[threading.Event]] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def running(self, session: str | None) -> Iterator[threading.Event]:
+        """A stop flag for one run of `session`, registered while the block runs."""
+        event = threading.Event()
+        if session is None:
+            yield event
+            return
+        with self._lock:
+            self._running.setdefault(session, set()).add(event)
+        try:
+            yield event
+        finally:
+            with self._lock:
+                events = self._running.get(session, set())
+                events.discard(event)
+                if not events:
+                    self._running.pop(session, None)
+
+    def stop(self, session: str | None) -> int:
+        """Ask every run of `session` to stop; returns how many there were."""
+        with self._lock:
+            events = list(self._running.get(session, ())) if session is not None else []
+        for event in events:
+            event.set()
+        return len(events)

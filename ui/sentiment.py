@@ -9,19 +9,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from models.text import MAX_TOKENS, UNK, encode, tokenize
+from models.text import MAX_TOKENS, encode, tokenize
 
 
 def known_words(model, tokens: list[str]) -> list[bool]:
-    vocabulary = _vocabulary(model)
-    return [t in vocabulary for t in tokens]
-
-
-def _vocabulary(model) -> frozenset:
-    # built once per model object; the vocabulary is fixed once a model is built
-    if getattr(model, "_vocabulary_set", None) is None:
-        model._vocabulary_set = frozenset(model.config.vocab) - {UNK}
-    return model._vocabulary_set
+    return [t in model.known_words for t in tokens]
 
 
 def clean_tokens(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-INK_THRESHOLD = 0.1  # alpha above which a canvas pixel counts as ink
+INK_THRESHOLD = 0.1  # ink above which a canvas pixel counts as ink
 MIN_INK_PIXELS = 20  # fewer than this is a dot or a slip, not a digit
 
 
@@ -24,28 +24,19 @@ class Preprocessed:
     pixels: np.ndarray  # (28, 28) float in [0, 1], the model input
 
 
-def ink_from_sketch(value) -> np.ndarray | None:
-    """The ink of a gr.Sketchpad value as (H, W) floats in [0, 1], or None when there is no drawing.
-
-    Reads the alpha of the drawing layers (transparent except strokes, whatever the
-    theme), falling back to the darkness of the composite for a plain image.
-    """
-    if value is None:
-        return None
-    if isinstance(value, np.ndarray):
-        value = {"composite": value, "layers": []}
-    layers = [np.asarray(layer) for layer in (value.get("layers") or []) if layer is not None]
-    if layers and all(layer.ndim == 3 and layer.shape[2] == 4 for layer in layers):
-        return np.max([layer[..., 3] for layer in layers], axis=0).astype(np.float32) / 255
-    composite = value.get("composite")
-    if composite is None:
-        return None
-    image = np.asarray(composite)
-    if image.ndim == 3:
-        rgb = image[..., :3].astype(np.float32).mean(axis=2)
-        alpha = image[..., 3].astype(np.float32) / 255 if image.shape[2] == 4 else 1.0
-        return (1 - rgb / 255) * alpha
-    return 1 - image.astype(np.float32) / 255
+def ink_from_image(image: np.ndarray) -> np.ndarray:
+    """The ink of an image as (H, W) floats in [0, 1]: dark ink on a light background, light ink on a dark one
+    (an MNIST scan), or an RGBA layer whose alpha is the ink (the pad's own export, a transparent PNG)."""
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[2] in (2, 4):  # with alpha: transparent paper, opaque ink
+        alpha = image[..., -1].astype(np.float32) / 255
+        if alpha.min() < 0.98:
+            light = image[..., :-1].astype(np.float32).mean(axis=2) / 255
+            return alpha * (1 - light) if (alpha * (1 - light)).max() > 0.1 else alpha
+        image = image[..., :-1]
+    grey = image.astype(np.float32).mean(axis=2) if image.ndim == 3 else image.astype(np.float32)
+    ink = 1 - grey / 255
+    return 1 - ink if np.median(ink) > 0.5 else ink  # a dark page: the ink is the light part
 
 
 def to_mnist(ink: np.ndarray | None) -> Preprocessed | None:

@@ -1,0 +1,57 @@
+"""Tab 1: draw a digit; the DNN and the CNN answer while you draw, with the preprocessing and a saliency map.
+
+A student who cannot draw with a pointer, and any API user, can upload an
+image instead (`classify_image`); it is read the same way.
+"""
+import gradio as gr
+
+from ui.handlers import DRAW_PROMPT, Lab
+from ui.pad import pad
+
+CSS = """
+.caption-row p { font-size: 0.85em; color: var(--body-text-color-subdued); text-align: center; }
+#steps img { height: 96px; max-width: 100%; object-fit: contain; }
+#saliency img { width: 280px; max-width: 100%; }
+#verdict { min-height: 2em; }
+@media (max-width: 640px) {
+  #digit-answers { flex-wrap: nowrap !important; }
+  #digit-answers > * { min-width: 0 !important; }
+}
+"""
+
+
+def build(lab: Lab, session: gr.State) -> None:
+    with gr.Tab("1 · Draw a digit"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=300):
+                drawing = pad(elem_id="pad", label="Draw one digit, 0–9")
+            with gr.Column(scale=1, min_width=300):
+                verdict = gr.Markdown(DRAW_PROMPT, elem_id="verdict")
+                with gr.Row(elem_id="digit-answers"):
+                    # short labels: a long one wraps on a phone and covers the answer; details give the titles
+                    dnn_label = gr.Label(label="DNN", num_top_classes=3, elem_id="label-dnn")
+                    cnn_label = gr.Label(label="CNN", num_top_classes=3, elem_id="label-cnn")
+                details = gr.Markdown()
+                with gr.Accordion("No pen? Upload an image of a digit instead", open=False):
+                    image = gr.Image(label="a digit: dark on light, light on dark, or a transparent PNG",
+                                     type="filepath", sources=["upload", "clipboard"], height=200)
+        with gr.Row():
+            with gr.Column(scale=2):
+                gr.Markdown("### What the networks see")
+                # the images come inline in the answer (ui.digits.as_html_image): a gr.Image would write
+                # two files per stroke and every browser would then fetch them
+                steps = gr.HTML(elem_id="steps")
+                gr.Markdown("your strokes, drawn by the server with a pen of fixed width → cropped to the ink → "
+                            "longest side 20 px (anti-aliased) → centred by mass in 28 × 28, like MNIST → the "
+                            "normalised input (blue low, yellow high)", elem_classes="caption-row")
+            with gr.Column(scale=1, min_width=240):
+                gr.Markdown("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
+                            "(gradient × input).")
+                saliency = gr.HTML(elem_id="saliency")
+        outputs = [verdict, dnn_label, cnn_label, details, steps, saliency]
+        # one pool of two for every digit event: answers while drawing, at the end of a stroke, and for images
+        common = dict(show_progress="hidden", concurrency_limit=2, concurrency_id="digits")
+        drawing.input(lab.predict_digit, [drawing, session], outputs, api_name="predict_digit",
+                      trigger_mode="always_last", **common)
+        image.change(lab.classify_image, [image, session], outputs, api_name="classify_image", preprocess=False,
+                     **common)

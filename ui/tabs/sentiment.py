@@ -1,0 +1,53 @@
+"""Tab 2: how the recurrent models read a sentence, word by word, and how similar two sentences look to them."""
+import gradio as gr
+
+from models import registry
+from ui.handlers import Lab
+from ui.inputs import MAX_TEXT_CHARS
+
+EXAMPLE_PAIRS = [
+    ["a gorgeous , witty , seductive movie .", "a charming and funny film ."],
+    ["a gorgeous , witty , seductive movie .", "the plot is a dull , tedious mess ."],
+    ["i loved every minute of it", "i hated every minute of it"],
+    ["the acting is wonderful", "the weather was cloudy on tuesday"],
+]
+EXAMPLE_SENTENCES = [
+    "a masterpiece of quiet , understated beauty .",
+    "it's not a bad film, but it's not a good one either.",
+    "the plot is a dull, tedious mess that never comes alive",
+    "I didn't expect to love it this much!",
+]
+
+
+def build(lab: Lab, session: gr.State) -> None:
+    with gr.Tab("2 · Sentiment & similarity"):
+        with gr.Row():
+            with gr.Column():
+                sentence = gr.Textbox(label="A sentence (a film review works best)", lines=2, max_length=MAX_TEXT_CHARS,
+                                      value=EXAMPLE_SENTENCES[1])
+                analyse = gr.Button("Analyse", variant="primary")
+                gr.Examples([[s] for s in EXAMPLE_SENTENCES], [sentence])
+            with gr.Column():
+                note = gr.Markdown(elem_id="sentiment-note")
+                with gr.Row():
+                    labels = [gr.Label(label=kind.upper(), num_top_classes=2, elem_id=f"label-{kind}")
+                              for kind in registry.names("text")]
+        words = gr.HighlightedText(label="What the models read (grey: unknown words, ignored as <unk>)",
+                                   color_map={"unknown": "#d1d5db"}, show_legend=False, combine_adjacent=False)
+        trace = gr.Plot(label="word by word")
+        outputs = [note, *labels, words, trace]
+        analyse.click(lab.predict_sentiment, [sentence, session], outputs, api_name="predict_sentiment",
+                      concurrency_limit=8)
+        sentence.submit(lab.predict_sentiment, [sentence, session], outputs, api_name=False, concurrency_limit=8)
+
+        gr.Markdown("### Similarity of two sentences\nEach model turns a sentence into a vector (the one its "
+                    "classifier reads). The cosine of two vectors is 1 when they point the same way, 0 when "
+                    "they are unrelated (orthogonal) and −1 when opposite.")
+        with gr.Row():
+            first = gr.Textbox(label="Sentence A", value=EXAMPLE_PAIRS[0][0], max_length=MAX_TEXT_CHARS)
+            second = gr.Textbox(label="Sentence B", value=EXAMPLE_PAIRS[0][1], max_length=MAX_TEXT_CHARS)
+        compare = gr.Button("Compare")
+        similarity = gr.Markdown(elem_id="similarity")
+        gr.Examples(EXAMPLE_PAIRS, [first, second])
+        compare.click(lab.compare_sentences, [first, second, session], similarity, api_name="compare_sentences",
+                      concurrency_limit=8)
