@@ -1,0 +1,82 @@
+"""Lesson 6: over-fitting and early stopping. A large DNN (two hidden layers of 512, no BatchNorm, no
+dropout) learns 500 MNIST images for 50 epochs; its training loss falls towards zero while its loss on
+images it never trained on turns and rises.
+
+The run is `training.loop.fit`, the app's own loop (AdamW, cosine decay), with
+a patience longer than the run so it never stops by itself; early stopping is
+then replayed on the recorded validation losses for the patience the student
+chose: where it would have stopped, and which epoch's weights it would have
+kept (the lowest validation loss seen until then, as `fit` keeps them).
+
+Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
+500 images, 1,000 validation images, 50 epochs): 2.3 s.
+"""
+from collections.abc import Iterator
+
+import torch
+
+from lessons import Clock, Result, splits
+from models import registry
+from training.loop import FitConfig, fit
+from training.run import trainable
+from ui import plots
+
+DEFAULTS = dict(examples=500, epochs=50, patience=5, width=512, dropout=0.0)
+VAL_EXAMPLES = 1_000
+
+
+def early_stop(val_losses: list[float], patience: int) -> tuple[int, int]:
+    """(the epoch early stopping with `patience` stops after, the epoch whose weights it keeps), 1-based.
+
+    It stops once `patience` epochs in a row bring no lower validation loss; a run that never
+    waits that long stops at its last epoch.
+    """
+    best, best_epoch, waited = float("inf"), 1, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+def run(examples: int = 500, epochs: int = 50, patience: int = 5, width: int = 512, dropout: float = 0.0,
+        seed: int = 0) -> Iterator[Result]:
+    clock = Clock()
+    data = splits("mnist")
+    train, val = data["train"].sample(examples, seed), data["val"].sample(VAL_EXAMPLES, seed)
+    config = registry.get("dnn").config(hidden_sizes=[width, width], batch_norm=False, dropout=dropout)
+    fit_config = FitConfig(epochs=epochs, lr=1e-3, batch_size=50, patience=epochs + 1, weight_decay=0.0, seed=seed,
+                           log_every=10_000)
+    torch.manual_seed(seed)  # the same starting weights on every run
+    model = trainable(config, "cpu")
+    result = fit(model, train, val, fit_config)
+    history = result.history
+    stopped, kept = early_stop([s.val_loss for s in history], patience)
+    figure = plots.training_curves(history, kept, stopped if stopped < len(history) else None)
+    figure.update_xaxes(dtick=None)  # fifty epochs: let plotly space the ticks
+    yield Result(summary(history, stopped, kept, patience, examples), (figure,), clock(),
+                 extra={"stopped": stopped, "kept": kept, "val_loss": [s.val_loss for s in history],
+                        "train_loss": [s.train_loss for s in history]})
+
+
+def summary(history, stopped: int, kept: int, patience: int, examples: int) -> str:
+    first, last, best = history[0], history[-1], history[kept - 1]
+    lowest = min(history, key=lambda s: s.val_loss)
+    text = (f"On its {examples} training images the loss fell from {first.train_loss:.3f} to {last.train_loss:.4f} "
+            f"(training accuracy {last.train_acc:.1%}): it can recite them. On {VAL_EXAMPLES:,} images it never "
+            f"trained on, the loss was lowest at epoch {lowest.epoch} ({lowest.val_loss:.3f}) and was "
+            f"{last.val_loss:.3f} by epoch {last.epoch}" + (
+                ": after that point it learnt the training images' quirks, not digits." if lowest.epoch < last.epoch
+                else ": it has not started to over-fit yet. Give it more epochs or fewer images."))
+    if stopped < last.epoch:
+        text += (f"\n\n**Early stopping with patience {patience}** would have stopped after epoch {stopped} "
+                 f"({patience} epochs without a lower validation loss) and kept the weights of epoch {kept}: "
+                 f"validation accuracy {best.val_acc:.1%} (loss {best.val_loss:.3f}), against {last.val_acc:.1%} "
+                 f"(loss {last.val_loss:.3f}) for the weights of the last epoch.")
+    else:
+        text += (f"\n\nWith **patience {patience}**, early stopping would never have stopped this run; it would "
+                 f"have kept the weights of epoch {kept}, validation accuracy {best.val_acc:.1%}.")
+    return text

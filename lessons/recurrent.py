@@ -1,0 +1,114 @@
+"""Lesson 7: RNN, LSTM and GRU side by side. The three cells train on the same SST-2 sentences with the same
+budget (epochs, learning rate, embedding and state sizes, one direction), then read sentences where word
+order matters, one word at a time.
+
+A vanilla RNN rewrites its whole state at every word, so what it read a few
+words ago fades; the LSTM and the GRU have gates that decide what to keep, at
+the price of 4× and 3× the recurrent weights. Reading one direction only, the
+trace after each word is what the model thinks of the sentence so far. The run
+is `training.loop.fit`, the app's own loop; the per-word trace is tab 2's
+(`ui.sentiment.prefix_trace`).
+
+Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
+2,000 sentences, 3 epochs, 64-d embeddings and states): 4.6 s for the three.
+"""
+from collections.abc import Iterator
+
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+from lessons import Clock, Result, splits, vocabulary
+from lessons.figures import LESSON_COLOURS, layout
+from models import registry
+from models.text import tokenize
+from training.loop import FitConfig, fit
+from training.run import score, trainable
+from ui.sentiment import prefix_trace
+
+CELLS = ("rnn", "lstm", "gru")
+PROBES = ("good", "not good", "good , not bad")
+DEFAULTS = dict(examples=2_000, epochs=3, size=64, sentences="\n".join(PROBES))
+MAX_SENTENCES, MAX_WORDS = 4, 20
+LR, BATCH = 5e-3, 64  # batches of 64 took half the time per epoch of 32, for about the same accuracy
+
+
+def sentences_from(text: str) -> list[list[str]]:
+    """Up to MAX_SENTENCES non-empty lines of `text`, each tokenised like SST-2 and cut to MAX_WORDS."""
+    lines = [tokenize(line)[:MAX_WORDS] for line in text.splitlines()]
+    return [tokens for tokens in lines if tokens][:MAX_SENTENCES]
+
+
+def run(examples: int = 2_000, epochs: int = 3, size: int = 64, sentences: str = DEFAULTS["sentences"],
+        seed: int = 0) -> Iterator[Result]:
+    clock = Clock()
+    probes = sentences_from(sentences) or [tokenize(p) for p in PROBES]
+    data, vocab = splits("sst2"), vocabulary()
+    train, val = data["train"].sample(examples, seed), data["val"]
+    rows, traces = {}, {}
+    for cell in CELLS:
+        config = registry.get(cell).config(kind=cell, vocab=vocab, embedding_dim=size, hidden_size=size,
+                                           bidirectional=False, dropout=0.3)
+        torch.manual_seed(seed)  # each cell starts from the same random state, whatever ran before
+        model = trainable(config, "cpu")
+        fit_config = FitConfig(epochs=epochs, lr=LR, batch_size=BATCH, patience=epochs + 1, weight_decay=0.01,
+                               seed=seed, log_every=10_000)
+        result = fit(model, train, val, fit_config)
+        recurrent = sum(p.numel() for p in model.cell.parameters())
+        rows[cell] = dict(accuracy=score(model, val)["accuracy"], recurrent=recurrent,
+                          parameters=sum(p.numel() for p in model.parameters()),
+                          seconds=sum(s.seconds for s in result.history) / len(result.history))
+        traces[cell] = [prefix_trace(model, tokens).tolist() for tokens in probes]
+        yield Result(f"Trained the {cell.upper()}…", (bars(rows), trace_figure(probes, traces)), clock(),
+                     done=False, extra={"rows": rows, "traces": traces, "probes": probes})
+    last = Result(summary(rows, traces, probes, examples, epochs, len(val)), (bars(rows), trace_figure(probes, traces)),
+                  clock(), extra={"rows": rows, "traces": traces, "probes": probes})
+    yield last
+
+
+def summary(rows: dict, traces: dict, probes: list[list[str]], examples: int, epochs: int, n_val: int) -> str:
+    lines = [f"Each trained on the same {examples:,} sentences for {epochs} epoch(s); accuracy on the {n_val} "
+             "dev sentences:", "", "| cell | dev accuracy | recurrent weights | all weights | seconds per epoch |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {c.upper()} | {r['accuracy']:.1%} | {r['recurrent']:,} | {r['parameters']:,} | {r['seconds']:.2f} |"
+              for c, r in rows.items()]
+    lines += ["", "P(positive) after the whole sentence:", "",
+              "| sentence | " + " | ".join(c.upper() for c in rows) + " |", "|---|" + "---|" * len(rows)]
+    for i, tokens in enumerate(probes):
+        lines.append(f"| {' '.join(tokens)} | " + " | ".join(f"{traces[c][i][-1]:.2f}" for c in rows) + " |")
+    texts = [" ".join(t) for t in probes]
+    if "good" in texts and "not good" in texts:
+        good, negated = texts.index("good"), texts.index("not good")
+        moves = ", ".join(f"{c.upper()} {traces[c][negated][-1] - traces[c][good][-1]:+.2f}" for c in rows)
+        lines += ["", f"What *not* did to *good* (P(positive) of *not good* minus that of *good*): {moves}."]
+    lines += ["", "Most of the weights are the word embeddings, the same for all three; the gates are what the "
+              "LSTM's and GRU's extra recurrent weights buy. Read the trace word by word: does *not* pull the "
+              "answer down, and does a later *bad* after *not* undo it? A model that only counts words gives "
+              "*good* and *not good* nearly the same score."]
+    return "\n".join(lines)
+
+
+def bars(rows: dict) -> go.Figure:
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("dev accuracy", "recurrent weights", "seconds per epoch"))
+    names = [c.upper() for c in rows]
+    colours = [LESSON_COLOURS[c] for c in rows]
+    for col, key in enumerate(("accuracy", "recurrent", "seconds"), start=1):
+        values = [r[key] for r in rows.values()]
+        fig.add_trace(go.Bar(x=names, y=values, marker_color=colours, showlegend=False,
+                             text=[f"{v:.1%}" if key == "accuracy" else f"{v:,.0f}" if key == "recurrent"
+                                   else f"{v:.2f}" for v in values], textposition="auto"), row=1, col=col)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=1)
+    return layout(fig, 300)
+
+
+def trace_figure(probes: list[list[str]], traces: dict) -> go.Figure:
+    fig = make_subplots(rows=1, cols=len(probes), subplot_titles=[" ".join(t) for t in probes], shared_yaxes=True)
+    for col, tokens in enumerate(probes, start=1):
+        for cell, per_sentence in traces.items():
+            fig.add_trace(go.Scatter(x=list(range(len(tokens))), y=per_sentence[col - 1], mode="lines+markers",
+                                     name=cell.upper(), legendgroup=cell, showlegend=col == 1,
+                                     line=dict(color=LESSON_COLOURS[cell])), row=1, col=col)
+        fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=tokens, row=1, col=col)
+        fig.add_hline(y=0.5, line=dict(color="#9ca3af", dash="dash"), row=1, col=col)
+    fig.update_yaxes(range=[0, 1], row=1, col=1, title_text="P(positive) so far")
+    return layout(fig, 340, "positive probability after each word")
