@@ -1,0 +1,180 @@
+"""How the shipped models read real handwriting, and how often the digit check flags what it should.
+
+    python -m benchmarks.handwriting --data-dir ../shared/datasets
+    python -m benchmarks.handwriting --data-dir ../shared/datasets --validation   # choices: validation data only
+
+Prints, with the device and the held-out writers:
+- MNIST test accuracy of the DNN and the CNN;
+- accuracy on the held-out writers' pen digits (training/pendigits.py, writers
+  no model trained on), each digit replayed `--copies` times at a random size
+  and position through the pad's strokes path, and as many times as an image
+  painted with a random brush width (the image endpoint's path);
+- the same for the MNIST-only checkpoints of `--before` (a git commit) when given;
+- the digit check (ui/digit_check.py): non-digits of the measuring seed flagged,
+  per category (HELD_OUT_CATEGORIES never trained on), and digits wrongly
+  flagged — held-out writers' and MNIST test; beside it, the CNN's own top
+  probability used as a detector at a threshold chosen on validation data;
+- one drawing's cost for the detector and the CNN (one CPU thread, median of 200).
+
+One run; replays are seeded, so a rerun prints the same figures on the same machine.
+`--validation` prints the same figures for the validation writers and
+validation non-digits instead, which is where thresholds were chosen.
+"""
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import models
+from training import nondigits, pendigits
+from training.data import Split, load_mnist
+from training.loop import predict
+from training.run import describe_device
+from ui import digit_check
+
+GOALS = {"cnn": 0.985, "dnn": 0.96}  # held-out writers' pen digits
+MNIST_GOALS = {"cnn": 0.995, "dnn": 0.990}
+FLAG_GOAL, FALSE_FLAG_GOAL = 0.90, 0.01
+BEFORE = "ffe4c6e"  # the last commit whose DNN and CNN learnt from MNIST alone
+
+
+def accuracy(model: torch.nn.Module, pixels: np.ndarray, labels: np.ndarray) -> float:
+    split = Split((torch.from_numpy(pixels),), torch.from_numpy(labels).long())
+    return (predict(model, split).argmax(dim=1) == split.labels).float().mean().item()
+
+
+def from_git(commit: str, kind: str, folder: Path) -> torch.nn.Module:
+    """The checkpoint `assets/<kind>` as it was at `commit`."""
+    (folder / kind).mkdir(parents=True)
+    for name in ("config.json", "model.safetensors"):
+        blob = subprocess.run(["git", "show", f"{commit}:assets/{kind}/{name}"], capture_output=True, check=True)
+        (folder / kind / name).write_bytes(blob.stdout)
+    return models.load(folder / kind)
+
+
+def per_ms(model: torch.nn.Module, pixels: np.ndarray, runs: int = 200) -> float:
+    """Median milliseconds for one drawing on one CPU thread, as the app runs predictions."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    x = torch.from_numpy(pixels[:1].astype(np.float32) / 255)
+    times = []
+    with torch.inference_mode():
+        model.eval()
+        for _ in range(runs):
+            start = time.perf_counter()
+            model(x)
+            times.append(time.perf_counter() - start)
+    torch.set_num_threads(threads)
+    return float(np.median(times) * 1000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", help="folder holding MNIST/ and pendigits/ (default: $DATA_DIR, else ./data)")
+    parser.add_argument("--assets", default="assets", help="folder of the shipped checkpoints (default: assets)")
+    parser.add_argument("--before", default=BEFORE, help=f"commit whose MNIST-only DNN and CNN to compare, '' for "
+                                                         f"none (default: {BEFORE})")
+    parser.add_argument("--copies", type=int, default=2, help="replays of each digit per path (default: 2)")
+    parser.add_argument("--validation", action="store_true",
+                        help="measure on the validation writers and validation non-digits (for choices) instead")
+    args = parser.parse_args(argv)
+    torch.manual_seed(0)
+
+    role, generated = ("val", "val") if args.validation else ("held_out", "measure")
+    writers = pendigits.VALIDATION_WRITERS if args.validation else pendigits.HELD_OUT_WRITERS
+    digits = pendigits.by_role(pendigits.read(args.data_dir))[role]
+    strokes = [d.strokes for d in digits] * args.copies
+    labels = np.array([d.label for d in digits] * args.copies)
+    seed = 7 if args.validation else 100  # neither is a seed the training replays used (1 and 2 and up)
+    pen = {path: pendigits.replay(strokes, seed + offset, path) for offset, path in ((0, "pad"), (1, "image"))}
+    mnist = load_mnist(args.data_dir)["val" if args.validation else "test"]
+    mnist_pixels, mnist_labels = mnist.inputs[0].numpy(), mnist.labels.numpy()
+
+    print(f"device: {describe_device(torch.device('cpu'))}, torch {torch.__version__}; one run, seeded replays")
+    print(f"{'validation' if args.validation else 'held-out'} writers {', '.join(map(str, writers))}: "
+          f"{len(digits):,} digits, each replayed {args.copies}× per path at a random size (longest side "
+          f"{pendigits.SIZES[0]:.0%}–{pendigits.SIZES[1]:.0%} of a {pendigits.PAD}-px pad) and position; "
+          f"image path brush {pendigits.BRUSHES[0]}–{pendigits.BRUSHES[1]} px")
+
+    compared = {kind: models.load(Path(args.assets) / kind) for kind in ("dnn", "cnn")}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.before:
+            for kind in ("dnn", "cnn"):
+                compared[f"{kind} before ({args.before}, MNIST only)"] = from_git(args.before, kind, Path(tmp))
+    mnist_name = "MNIST val" if args.validation else "MNIST test"
+    print(f"\n{'model':34s} {mnist_name:>10s} {'pen, pad':>10s} {'pen, image':>10s}   goals")
+    results = {}
+    for name, model in compared.items():
+        figures = [accuracy(model, mnist_pixels, mnist_labels)] + [accuracy(model, pen[p], labels) for p in pen]
+        results[name] = figures
+        goal = ""
+        if name in GOALS and not args.validation:
+            met = figures[0] >= MNIST_GOALS[name] and min(figures[1:]) >= GOALS[name]
+            goal = (f"MNIST ≥ {MNIST_GOALS[name]:.1%}, pen ≥ {GOALS[name]:.1%}: "
+                    f"{'met' if met else 'NOT met'}")
+        print(f"{name:34s} " + " ".join(f"{f:10.2%}" for f in figures) + f"   {goal}")
+
+    # ---- the digit check ---------------------------------------------------------------------------------------------
+    detector = models.load(Path(args.assets) / digit_check.KIND)
+    others, category = nondigits.nondigit_pixels(generated)
+    threshold = digit_check.THRESHOLD
+    flagged_others = digit_check.scores(detector, others) < threshold
+    print(f"\ndigit check ({args.assets}/{digit_check.KIND}, not a digit when P(digit) < {threshold}): "
+          f"{len(others) // 2:,} non-digits (seed {nondigits.SEEDS[generated]}), each through the pad and as an image")
+    print(f"{'category':12s} {'drawings':>9s} {'flagged, pad':>13s} {'flagged, image':>15s}")
+    half = len(others) // 2
+    names = nondigits.CATEGORIES if generated == "measure" else nondigits.TRAIN_CATEGORIES
+    for index, name in enumerate(nondigits.CATEGORIES):
+        if name not in names:
+            continue
+        pad, image = flagged_others[:half][category[:half] == index], flagged_others[half:][category[half:] == index]
+        note = "  (never trained on)" if name in nondigits.HELD_OUT_CATEGORIES else ""
+        print(f"{name:12s} {len(pad):9d} {pad.mean():13.1%} {image.mean():15.1%}{note}")
+    seen = ~np.isin(category, [nondigits.CATEGORIES.index(c) for c in nondigits.HELD_OUT_CATEGORIES])
+    overall = flagged_others.mean()
+    print(f"{'all':12s} {half:9d} {flagged_others[:half].mean():13.1%} {flagged_others[half:].mean():15.1%}"
+          f"   together {overall:.1%}; trained categories {flagged_others[seen].mean():.1%}, never-trained "
+          f"{flagged_others[~seen].mean() if (~seen).any() else float('nan'):.1%}")
+    wrong = {path: digit_check.scores(detector, pen[path]) < threshold for path in pen}
+    wrong_mnist = (digit_check.scores(detector, mnist_pixels) < threshold).mean()
+    worst = max(w.mean() for w in wrong.values())
+    print(f"digits wrongly flagged: pen, pad {wrong['pad'].mean():.2%} · pen, image {wrong['image'].mean():.2%} · "
+          f"{mnist_name} {wrong_mnist:.2%}")
+    if not args.validation:
+        print(f"goals: non-digits flagged ≥ {FLAG_GOAL:.0%}: {'met' if overall >= FLAG_GOAL else 'NOT met'} "
+              f"({overall:.1%}); digits wrongly flagged ≤ {FALSE_FLAG_GOAL:.0%}: "
+              f"{'met' if worst <= FALSE_FLAG_GOAL else 'NOT met'} (worst path {worst:.2%})")
+
+    # the CNN's own confidence as a detector, its threshold set on validation digits to flag 1% of them
+    cnn = compared["cnn"]
+    val_pen = pendigits.pen_splits(args.data_dir)["val"][0]
+    val_mnist = load_mnist(args.data_dir)["val"].inputs[0].numpy()
+    top = {name: predict(cnn, Split((torch.from_numpy(x),), torch.zeros(len(x)).long())).max(dim=1).values.numpy()
+           for name, x in (("val", np.concatenate([val_pen, val_mnist])), ("others", others),
+                           ("pad", pen["pad"]), ("image", pen["image"]))}
+    cut = float(np.quantile(top["val"], 0.01))
+    print(f"for comparison, the CNN's top probability < {cut:.3f} as the check (1% of validation digits below): "
+          f"non-digits flagged {(top['others'] < cut).mean():.1%}, pen digits flagged "
+          f"{(top['pad'] < cut).mean():.2%} (pad) / {(top['image'] < cut).mean():.2%} (image)")
+
+    if args.validation:
+        digit_scores = np.concatenate([digit_check.scores(detector, x) for x in (*pen.values(), mnist_pixels)])
+        other_scores = digit_check.scores(detector, others)
+        print("\nthresholds (validation digits flagged → validation non-digits flagged):")
+        for q in (0.001, 0.0025, 0.005, 0.01):
+            t = float(np.quantile(digit_scores, q))
+            print(f"  P(digit) < {t:.4f}: digits {(digit_scores < t).mean():.2%} → non-digits "
+                  f"{(other_scores < t).mean():.1%}")
+
+    print(f"\none drawing, one thread: digit check {per_ms(detector, mnist_pixels):.2f} ms, "
+          f"CNN {per_ms(cnn, mnist_pixels):.2f} ms, DNN {per_ms(compared['dnn'], mnist_pixels):.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

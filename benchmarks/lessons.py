@@ -1,0 +1,64 @@
+"""Benchmark: each lesson at its defaults, timed as the server runs it (one torch thread, shipped models).
+
+The lessons train in the server's own process, so each must finish within
+15 s at its defaults on a 2-core CPU. A lesson's first run in a process also
+reads its data set (MNIST or SST-2), which later runs reuse; both are printed:
+"first" includes the read, "again" is the median of the following runs.
+
+    python -m benchmarks.lessons --data-dir ../shared/datasets [--runs 3] [--threads 1]
+"""
+import argparse
+import os
+import statistics
+import time
+
+import torch
+
+import lessons
+import models
+from lessons import boundary, crops, initialisation, overfitting, recurrent, regression, weights
+from training.run import describe_device
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUDGET = 15.0  # seconds, at the defaults, on a 2-core CPU
+
+
+def lesson_runs(dnn, cnn) -> dict:
+    """Each lesson's run at its defaults, as a function of nothing."""
+    return {
+        "1 init_lesson": lambda: initialisation.run(**initialisation.DEFAULTS),
+        "2 weights_lesson": lambda: weights.run(dnn, cnn, weights.sample_drawing(), **weights.DEFAULTS),
+        "3 crop_lesson": lambda: crops.run(dnn, cnn, **crops.DEFAULTS),
+        "4 boundary_lesson": lambda: boundary.run(**boundary.DEFAULTS),
+        "5 regression_lesson": lambda: regression.run(**regression.DEFAULTS),
+        "6 overfit_lesson": lambda: overfitting.run(**overfitting.DEFAULTS),
+        "7 recurrent_lesson": lambda: recurrent.run(**recurrent.DEFAULTS),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="folder holding MNIST/ and sst2/ (default: $DATA_DIR, else ./data)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each lesson; the first also reads the data")
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the app uses 1)")
+    args = parser.parse_args()
+    if args.data_dir:
+        os.environ["DATA_DIR"] = args.data_dir
+    torch.set_num_threads(args.threads)
+    dnn, cnn = (models.load(os.path.join(ROOT, "assets", kind)) for kind in ("dnn", "cnn"))
+    print(f"device: {describe_device(torch.device('cpu'))}, {os.cpu_count()} CPU cores; "
+          f"torch {torch.__version__}; {args.runs} run(s) per lesson")
+    print(f"{'lesson':<22}{'first (s)':>10}{'again, median (s)':>19}{'max (s)':>9}  within {BUDGET:g} s")
+    for name, run in lesson_runs(dnn, cnn).items():
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            lessons.final(run())
+            times.append(time.perf_counter() - start)
+        again = statistics.median(times[1:]) if len(times) > 1 else float("nan")
+        print(f"{name:<22}{times[0]:>10.2f}{again:>19.2f}{max(times):>9.2f}  "
+              f"{'yes' if max(times) <= BUDGET else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
