@@ -22,6 +22,7 @@ COPY --chown=user:user app.py ./
 COPY --chown=user:user models/ models/
 COPY --chown=user:user training/ training/
 COPY --chown=user:user ui/ ui/
+COPY --chown=user:user lessons/ lessons/
 COPY --chown=user:user assets/ assets/
 
 USER 1000

@@ -1,12 +1,10 @@
 import os
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/drawing.py
 SHARED = ROOT.parent / "shared" / "datasets"
 
 # Tests read the real data sets: $DATA_DIR if set, else ../shared/datasets beside the checkout,
@@ -15,6 +13,32 @@ if "DATA_DIR" not in os.environ and SHARED.exists():
     os.environ["DATA_DIR"] = str(SHARED)
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
+
+
+def missing_data() -> str | None:
+    """Why the data-dependent tests cannot run here, or None when MNIST and SST-2 are in the data folder."""
+    from training.data import MNIST_FILES, data_dir
+
+    folder = data_dir()
+    wanted = [folder / "MNIST" / "raw" / f"{name}-ubyte" for name in MNIST_FILES] + [folder / "sst2" / "train.txt"]
+    absent = [str(path.relative_to(folder)) for path in wanted if not path.exists()]
+    if not absent:
+        return None
+    return (f"MNIST and SST-2 are needed, and {folder.resolve()} lacks {', '.join(absent)}: set DATA_DIR to a "
+            "folder that holds them (README, 'Data'), or run once on a machine with internet")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `data` (or using the mnist / sst2 fixtures) skip with one reason when the data is absent,
+    and fail the run instead where DATA_TESTS=required (CI)."""
+    needing = [item for item in items if item.get_closest_marker("data") or {"mnist", "sst2"} & set(item.fixturenames)]
+    reason = missing_data() if needing else None
+    if reason is None:
+        return
+    if os.environ.get("DATA_TESTS") == "required":
+        raise pytest.UsageError(reason)
+    for item in needing:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,10 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from drawing import composite, draw
+from benchmarks.drawings import draw, pad_value
+from models.registry import DIGITS
+from training.data import TRAIN_SIZES
+from ui.strokes import from_points
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +22,9 @@ def client(app_url):
     return Client(app_url, verbose=False)
 
 
-def sketch(tmp_path, layer: np.ndarray) -> dict:
-    Image.fromarray(layer).save(tmp_path / "layer.png")
-    Image.fromarray(composite(layer)).save(tmp_path / "composite.png")
-    return {"background": None, "layers": [handle_file(str(tmp_path / "layer.png"))],
-            "composite": handle_file(str(tmp_path / "composite.png"))}
+def image_file(tmp_path, image: np.ndarray, name: str = "digit.png") -> dict:
+    Image.fromarray(image).save(tmp_path / name)
+    return handle_file(str(tmp_path / name))
 
 
 def inline_image(html: str) -> Image.Image:
@@ -32,30 +33,65 @@ def inline_image(html: str) -> Image.Image:
 
 
 @pytest.mark.parametrize("digit", ["1", "7", "0"])
-def test_a_drawn_digit_gets_the_right_class_from_both_models(client, tmp_path, digit):
-    verdict, dnn, cnn, details, steps, saliency = client.predict(sketch(tmp_path, draw(digit)), api_name="/predict_digit")
+def test_drawn_strokes_get_the_right_class_from_both_models(client, digit):
+    outputs = client.predict(pad_value(digit), api_name="/predict_digit")
+    verdict, dnn, cnn, details, steps, saliency = outputs
     assert dnn["label"] == digit and cnn["label"] == digit
     assert f"DNN reads **{digit}**" in verdict and "parameters" in details and "ms" in details
     assert inline_image(steps).size[0] > 400 and inline_image(saliency).size == (280, 280)
 
 
-def test_an_empty_canvas_asks_for_a_digit(client, tmp_path):
-    verdict, dnn, cnn, details, steps, saliency = client.predict(
-        sketch(tmp_path, np.zeros((280, 280, 4), dtype=np.uint8)), api_name="/predict_digit")
+@pytest.mark.parametrize("name, drawing", [
+    ("an X", [[(40, 40), (240, 240)], [(240, 40), (40, 240)]]),
+    ("a line across the pad", [[(20, 150), (140, 140), (260, 130)]]),
+])
+def test_a_drawing_that_is_no_digit_is_called_so_and_still_answered(client, name, drawing):
+    verdict, dnn, cnn, details, *_ = client.predict(from_points(drawing), api_name="/predict_digit")
+    assert "doesn't look like a digit" in verdict, name
+    assert dnn["label"] in DIGITS and cnn["label"] in DIGITS  # the networks' guesses stay visible
+    assert "**Digit check**: does not look like a digit" in details
+
+
+@pytest.mark.parametrize("digit", ["1", "7", "0"])
+def test_a_digit_passes_the_digit_check(client, digit):
+    verdict, *_, details, _, _ = client.predict(pad_value(digit), api_name="/predict_digit")
+    assert "look like a digit" not in verdict and "**Digit check**: looks like a digit" in details
+
+
+@pytest.mark.parametrize("scale, shift", [(0.3, (-80, -80)), (1.2, (0, 0)), (0.5, (60, 40))])
+def test_a_digit_reads_the_same_small_or_big_anywhere_on_the_pad(client, scale, shift):
+    verdict, dnn, cnn, *_ = client.predict(pad_value("7", scale=scale, shift=shift), api_name="/predict_digit")
+    assert dnn["label"] == cnn["label"] == "7"
+
+
+@pytest.mark.parametrize("digit, background", [("7", "light"), ("1", "dark"), ("0", "transparent")])
+def test_an_uploaded_image_is_read_like_a_drawing(client, tmp_path, digit, background):
+    layer = draw(digit, width=14)  # black ink on a transparent layer
+    if background == "light":
+        image = 255 - layer[..., 3]
+    elif background == "dark":  # an MNIST-style scan: light ink on black
+        image = layer[..., 3]
+    else:
+        image = layer
+    verdict, dnn, cnn, details, steps, saliency = client.predict(image_file(tmp_path, image),
+                                                                 api_name="/classify_image")
+    assert dnn["label"] == cnn["label"] == digit and inline_image(saliency).size == (280, 280)
+
+
+@pytest.mark.parametrize("value", [None, "", '{"width": 280, "height": 280, "strokes": []}'])
+def test_no_drawing_asks_for_a_digit(client, value):
+    verdict, dnn, cnn, details, steps, saliency = client.predict(value, api_name="/predict_digit")
     assert "Draw a digit" in verdict
     assert not dnn and not cnn and steps == saliency == ""  # an empty Label comes back as {}
 
 
-def test_a_missing_sketch_asks_for_a_digit(client):
-    verdict, *_ = client.predict(None, api_name="/predict_digit")
-    assert "Draw a digit" in verdict
-
-
 def test_sentiment_of_clear_sentences(client):
-    note, rnn, lstm, gru, words, trace = client.predict("a gorgeous , witty , wonderful movie", api_name="/predict_sentiment")
+    note, rnn, lstm, gru, words, trace = client.predict("a gorgeous , witty , wonderful movie",
+                                                        api_name="/predict_sentiment")
     for label in (rnn, lstm, gru):
         assert label["label"] == "positive"
-    note, rnn, lstm, gru, words, trace = client.predict("a dull , tedious and boring mess", api_name="/predict_sentiment")
+    note, rnn, lstm, gru, words, trace = client.predict("a dull , tedious and boring mess",
+                                                        api_name="/predict_sentiment")
     for label in (rnn, lstm, gru):
         assert label["label"] == "negative"
     assert trace is not None
@@ -88,6 +124,7 @@ def train_args(**overrides):
     return list(args.values())
 
 
+@pytest.mark.data
 def test_a_tiny_retrain_streams_updates_and_ends_with_test_metrics(client):
     job = client.submit(*train_args(), api_name="/train")
     outputs = list(job)
@@ -101,39 +138,43 @@ def test_a_tiny_retrain_streams_updates_and_ends_with_test_metrics(client):
 
 
 def test_out_of_range_settings_are_refused_with_a_message(client):
-    with pytest.raises(AppError, match="less than minimum value 500"):
+    wanted = f"training examples must be a whole number from 500 to {TRAIN_SIZES['digits']}, not 0"
+    with pytest.raises(AppError, match=wanted):
         client.predict(*train_args(subset=0), api_name="/train")
 
 
+@pytest.mark.data
 def test_a_diverging_learning_rate_gets_a_message_and_the_app_keeps_working(client, tmp_path):
     status, curves, scores, confusion, download, *_ = client.predict(
         *train_args(kind="cnn", log_lr=0, init="kaiming", hidden=512, dropout=0.0, batch_size=8, epochs=2),
         api_name="/train")
     assert "training diverged" in status and "Try a smaller learning rate than 1" in status
     assert "previous model is kept" in status and not scores
-    verdict, dnn, cnn, *_ = client.predict(sketch(tmp_path, draw("1")), api_name="/predict_digit")
+    verdict, dnn, cnn, *_ = client.predict(pad_value("1"), api_name="/predict_digit")
     assert cnn["label"] == "1"
 
 
+@pytest.mark.data
 def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):
     job = client.submit(*train_args(kind="cnn", epochs=30, subset=20000, batch_size=32), api_name="/train")
     deadline = time.time() + 60
     while len(job.outputs()) < 2 and time.time() < deadline:
         time.sleep(0.1)
     job.cancel()
-    verdict, dnn, cnn, *_ = client.predict(sketch(tmp_path, draw("7")), api_name="/predict_digit")
+    verdict, dnn, cnn, *_ = client.predict(pad_value("7"), api_name="/predict_digit")
     assert cnn["label"] == "7"
     job = client.submit(*train_args(epochs=1, subset=500), api_name="/train")
     assert "Done" in job.result()[0]
 
 
+@pytest.mark.data
 def test_a_retrained_model_serves_only_its_own_session_and_pushes_without_leaking_the_token(app_url, tmp_path):
     mine, theirs = Client(app_url, verbose=False), Client(app_url, verbose=False)
     assert "Retrain a DNN first" in mine.predict("dnn", "me/mnist-dnn", "hf_not_a_real_token", api_name="/push_to_hub")
     status, *_ = mine.predict(*train_args(epochs=1, subset=500), api_name="/train")
     assert "Done" in status
-    drawing = sketch(tmp_path, draw("7"))
-    assert "DNN** (your retrained)" in mine.predict(drawing, api_name="/predict_digit")[3]
-    assert "DNN** (shipped)" in theirs.predict(drawing, api_name="/predict_digit")[3]
+    drawing = pad_value("7")
+    assert "DNN (fully connected)**, your retrained" in mine.predict(drawing, api_name="/predict_digit")[3]
+    assert "DNN (fully connected)**, shipped" in theirs.predict(drawing, api_name="/predict_digit")[3]
     answer = mine.predict("dnn", "me/mnist-dnn", "hf_not_a_real_token", api_name="/push_to_hub")
     assert answer.startswith(("Could not push", "Pushed to")) and "hf_not_a_real_token" not in answer

@@ -7,7 +7,7 @@ import models
 
 
 @pytest.mark.parametrize("config", [
-    models.MLPConfig(hidden_sizes=[32, 16]),
+    models.DNNConfig(hidden_sizes=[32, 16]),
     models.CNNConfig(channels=[4, 8]),
     models.RNNConfig(kind="gru", vocab=["<pad>", "<unk>", "good"], embedding_dim=8, hidden_size=6),
 ], ids=lambda c: c.kind)
@@ -26,15 +26,15 @@ def test_save_then_load_gives_identical_outputs(tmp_path, config):
 
 
 def test_save_replaces_an_existing_checkpoint_and_leaves_no_temporaries(tmp_path):
-    models.save(models.build(models.MLPConfig(hidden_sizes=[8])), tmp_path / "ck")
-    models.save(models.build(models.MLPConfig(hidden_sizes=[16])), tmp_path / "ck")
+    models.save(models.build(models.DNNConfig(hidden_sizes=[8])), tmp_path / "ck")
+    models.save(models.build(models.DNNConfig(hidden_sizes=[16])), tmp_path / "ck")
     assert models.load(tmp_path / "ck").config.hidden_sizes == [16]
     assert [p.name for p in tmp_path.iterdir()] == ["ck"]
 
 
 @pytest.fixture
 def checkpoint(tmp_path):
-    return models.save(models.build(models.MLPConfig(hidden_sizes=[8])), tmp_path / "ck")
+    return models.save(models.build(models.DNNConfig(hidden_sizes=[8])), tmp_path / "ck")
 
 
 def test_truncated_weights_give_a_clear_error(checkpoint):

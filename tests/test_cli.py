@@ -1,15 +1,20 @@
 """End to end through the command line, on small subsets of the real data."""
 import json
 
+import pytest
+
 import models
 from training.__main__ import main
 
 
+@pytest.mark.data
 def test_train_then_evaluate_a_dnn(tmp_path, capsys):
     out = tmp_path / "dnn"
     assert main(["dnn", "--epochs", "2", "--subset", "600", "--hidden-sizes", "32", "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert "epoch   2" in printed.err + printed.out and "test: accuracy" in printed.out
+    card = (out / "README.md").read_text()  # the Hub model card, written from the run
+    assert "More Information Needed" not in card and "| test | " in card and "Trained on 600 training" in card
     report = json.loads((out / "metrics.json").read_text())
     assert len(report["history"]) == 2 and report["fit"]["epochs"] == 2
     assert models.load(out).config.hidden_sizes == [32]
@@ -20,29 +25,49 @@ def test_train_then_evaluate_a_dnn(tmp_path, capsys):
     assert json.loads(printed.strip().splitlines()[-1])["n"] == 300
 
 
+@pytest.mark.data
 def test_train_a_cnn_and_a_gru_on_subsets(tmp_path):
-    assert main(["cnn", "--epochs", "1", "--subset", "300", "--channels", "4", "8", "--out", str(tmp_path / "cnn")]) == 0
+    assert main(["cnn", "--epochs", "1", "--subset", "300", "--channels", "4", "8",
+                 "--out", str(tmp_path / "cnn")]) == 0
     assert main(["gru", "--epochs", "1", "--subset", "300", "--hidden-size", "16", "--no-bidirectional",
                  "--out", str(tmp_path / "gru")]) == 0
     gru = models.load(tmp_path / "gru")
     assert gru.config.kind == "gru" and gru.config.bidirectional is False
 
 
+@pytest.mark.data
 def test_divergence_exits_with_a_message(tmp_path, capsys):
-    code = main(["dnn", "--epochs", "3", "--subset", "600", "--lr", "1e12", "--no-batch-norm", "--out", str(tmp_path / "x")])
+    code = main(["dnn", "--epochs", "3", "--subset", "600", "--lr", "1e12", "--no-batch-norm",
+                 "--out", str(tmp_path / "x")])
     assert code == 1
     assert "diverged" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
 def test_evaluate_reports_a_corrupted_checkpoint(tmp_path, capsys):
-    models.save(models.build(models.MLPConfig(hidden_sizes=[8])), tmp_path / "ck")
+    models.save(models.build(models.DNNConfig(hidden_sizes=[8])), tmp_path / "ck")
     (tmp_path / "ck" / "model.safetensors").write_bytes(b"garbage")
     assert main(["evaluate", str(tmp_path / "ck")]) == 1
     assert "corrupted weights" in capsys.readouterr().err
 
 
+def test_offline_a_missing_data_set_fails_at_once_and_leaves_no_empty_folders(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("training.data.reachable", lambda url, timeout=3.0: False)
+    for kind, name in (("lstm", "SST-2"), ("cnn", "MNIST")):
+        assert main([kind, "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "x")]) == 1
+        assert f"{name} is not in" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_gives_each_flag_its_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["dnn", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "most epochs to train (default: 30)" in text and "widths of the hidden layers (default: 512 256)" in text
+    assert "--batch-norm, --no-batch-norm BatchNorm after each hidden layer (default: True)" in text
+
+
 def test_a_missing_data_folder_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("training.data.fetch_sst2", lambda folder: (_ for _ in ()).throw(OSError("offline")))
     assert main(["lstm", "--data-dir", str(tmp_path / "empty"), "--out", str(tmp_path / "x")]) == 1
-    assert "SST-2 not found" in capsys.readouterr().err
+    assert "SST-2 is not in" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import gradio
 import pytest
 
 import models
-from training.run import KINDS
+from models.registry import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +55,16 @@ def test_shipped_checkpoints_are_complete_small_and_scored(kind):
     assert (folder / "model.safetensors").stat().st_size < 20 * 2**20
     assert models.load(folder).config.kind == kind
     assert (folder / "metrics.json").exists()
+
+
+def test_the_app_takes_its_address_and_data_folder_on_the_command_line():
+    result = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0
+    assert "--host HOST" in text and "(default: 127.0.0.1)" in text and "--port PORT" in text
+    assert "--data-dir DATA_DIR folder holding MNIST/ and sst2/ for retraining (default:" in text
+
+
+def test_readme_tells_cpu_only_users_how_to_get_the_small_torch():
+    text = (ROOT / "README.md").read_text()
+    assert "--index-url https://download.pytorch.org/whl/cpu" in text

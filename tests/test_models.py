@@ -10,8 +10,8 @@ VOCAB = ["<pad>", "<unk>", "a", "good", "bad", "film", "not"]
 
 def image_configs():
     return [
-        models.MLPConfig(),
-        models.MLPConfig(hidden_sizes=[64], batch_norm=False, activation="tanh", init="xavier"),
+        models.DNNConfig(),
+        models.DNNConfig(hidden_sizes=[64], batch_norm=False, activation="tanh", init="xavier"),
         models.CNNConfig(),
         models.CNNConfig(channels=[8, 16], init="kaiming"),
     ]
@@ -53,7 +53,8 @@ def test_one_optimizer_step_lowers_the_loss(config):
     if config.kind in ("dnn", "cnn"):
         inputs, labels = (torch.rand(32, 1, 28, 28),), torch.randint(0, 10, (32,))
     else:
-        inputs, labels = model.encode_text(["a good film", "bad film", "not good", "good"] * 8), torch.tensor([1, 0, 0, 1] * 8)
+        inputs = model.encode_text(["a good film", "bad film", "not good", "good"] * 8)
+        labels = torch.tensor([1, 0, 0, 1] * 8)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
     before = F.cross_entropy(model(*inputs), labels)
     before.backward()
@@ -63,13 +64,13 @@ def test_one_optimizer_step_lowers_the_loss(config):
 
 
 def test_zeros_init_leaves_every_weight_zero():
-    model = models.build(models.MLPConfig(init="zeros"))
+    model = models.build(models.DNNConfig(init="zeros"))
     assert all(not m.weight.any() for m in model.modules() if isinstance(m, torch.nn.Linear))
 
 
 def test_bad_config_values_are_rejected_clearly():
     with pytest.raises(ValueError, match="activation"):
-        models.build(models.MLPConfig(activation="swish"))
+        models.build(models.DNNConfig(activation="swish"))
     with pytest.raises(ValueError, match="init"):
         models.build(models.CNNConfig(init="ones"))
 
@@ -77,7 +78,8 @@ def test_bad_config_values_are_rejected_clearly():
 def test_tokenize_matches_sst2_conventions():
     assert tokenize("It's NOT bad, I don't think… can't wait!") == \
         ["it", "'s", "not", "bad", ",", "i", "do", "n't", "think", "…", "ca", "n't", "wait", "!"]
-    assert tokenize("a well-made film that wo n't quit .") == ["a", "well-made", "film", "that", "wo", "n't", "quit", "."]
+    assert tokenize("a well-made film that wo n't quit .") == \
+        ["a", "well-made", "film", "that", "wo", "n't", "quit", "."]
     assert tokenize("   ") == []
 
 

@@ -18,7 +18,7 @@ def tiny_digits(n=64, seed=0):
 
 def tiny_model():
     torch.manual_seed(0)
-    return models.build(models.MLPConfig(hidden_sizes=[16], batch_norm=False, dropout=0.0))
+    return models.build(models.DNNConfig(hidden_sizes=[16], batch_norm=False, dropout=0.0))
 
 
 def test_early_stopping_waits_patience_epochs_and_restores_the_best_weights(monkeypatch):
@@ -30,7 +30,8 @@ def test_early_stopping_waits_patience_epochs_and_restores_the_best_weights(monk
         if p.stats is not None:
             snapshots[p.epoch] = {k: v.clone() for k, v in model.state_dict().items()}
 
-    result = fit(model, tiny_digits(), tiny_digits(), FitConfig(epochs=10, patience=2, batch_size=16), on_progress=on_progress)
+    result = fit(model, tiny_digits(), tiny_digits(), FitConfig(epochs=10, patience=2, batch_size=16),
+                 on_progress=on_progress)
     assert result.stop_reason == "early_stop"
     assert [s.epoch for s in result.history] == [1, 2, 3, 4]
     assert result.best_epoch == 2 and [s.best for s in result.history] == [True, True, False, False]
@@ -82,7 +83,7 @@ def test_learning_rate_schedule_warms_up_then_decays():
     lrs = [loop.get_lr(step, 1000, 1.0) for step in range(1000)]
     assert lrs[0] < lrs[29] == pytest.approx(1.0, abs=0.01)
     assert lrs[-1] == pytest.approx(0.05, abs=0.01)
-    assert all(a >= b for a, b in zip(lrs[30:], lrs[31:]))
+    assert all(a >= b for a, b in zip(lrs[30:-1], lrs[31:], strict=True))
 
 
 def test_augmentation_keeps_shape_and_range_and_varies_images(mnist):

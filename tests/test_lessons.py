@@ -1,0 +1,349 @@
+"""The lessons (lessons/, ui/tabs/lessons.py): each experiment on small settings, its API through gradio_client,
+bad input through the raw API, the Retrain tab's zeros note, and Fashion-MNIST from a tiny IDX file written here."""
+import math
+import struct
+
+import numpy as np
+import pytest
+import torch
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+from test_hardening import raw_call, still_answers
+
+import models
+from benchmarks.drawings import pad_value
+from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
+from models import registry
+from training import data
+from ui import report
+from ui.handlers import Lab
+from ui.retrain import StopRequests, WorkerPool
+from ui.store import RetrainedModels
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return {kind: models.load(f"assets/{kind}") for kind in ("dnn", "cnn")}
+
+
+# ---- 1. weight initialisation --------------------------------------------------------------------------------------
+
+def test_the_lessons_gaussian_has_sigma_one_and_zeros_are_zero():
+    torch.manual_seed(0)
+    gaussian, zeros = initialisation.build("gaussian", 256, "relu"), initialisation.build("zeros", 256, "relu")
+    first = gaussian.layers[1].weight
+    assert 0.95 < first.std().item() < 1.05 and abs(first.mean().item()) < 0.01
+    assert all(p.abs().sum() == 0 for p in zeros.parameters())
+
+
+@pytest.mark.data
+def test_from_zeros_the_units_stay_identical_and_accuracy_stays_at_the_majority_class():
+    result = final(initialisation.run(epochs=2, examples=1_000, width=32))
+    accuracy, spread = result.extra["val_acc"], result.extra["spread"]
+    assert spread["zeros"] == 0 and spread["kaiming"] > 0.1
+    assert accuracy["zeros"] < 0.15 and 0.09 < result.extra["majority"] < 0.14  # one class at a time, at best
+    assert min(accuracy["kaiming"], accuracy["xavier"]) > accuracy["zeros"] + 0.3
+    assert "still one unit copied" in result.text and "Gaussian σ = 1" in result.text
+    assert len(result.figures[0].data) == 8  # loss and accuracy, four schemes
+
+
+# ---- 2. what the networks learnt -----------------------------------------------------------------------------------
+
+def test_dnn_tiles_are_the_strongest_units_each_scaled_to_one(shipped):
+    tiles, norms = weights.dnn_tiles(shipped["dnn"], 16)
+    assert tiles.shape == (16, 28, 28) and np.allclose(np.abs(tiles).max(axis=(1, 2)), 1)
+    all_norms = shipped["dnn"].layers[1].weight.norm(dim=1)
+    assert np.isclose(norms[0], all_norms.max().item()) and (np.diff(norms) <= 1e-6).all()
+
+
+def test_the_cnn_maps_are_its_first_block_on_the_drawing(shipped):
+    pixels = weights.sample_drawing()
+    filters, maps, answer = weights.cnn_first_layer(shipped["cnn"], pixels)
+    assert filters.shape == (32, 3, 3) and maps.shape == (32, 28, 28) and (maps >= 0).all()  # after ReLU
+    assert answer == 7
+    _, blank, _ = weights.cnn_first_layer(shipped["cnn"], np.zeros((28, 28), np.float32))
+    assert not np.allclose(blank, maps)  # the maps depend on the drawing
+
+
+def test_the_weights_lesson_uses_the_last_drawing_when_there_is_one(shipped):
+    lab = Lab(shipped, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    session = {}
+    lab.predict_digit(pad_value("1"), session)
+    assert session["last_digit"].shape == (28, 28) and session["last_digit"].max() > 0.5
+    drawn = final(weights.run(shipped["dnn"], shipped["cnn"], session["last_digit"]))
+    sample = final(weights.run(shipped["dnn"], shipped["cnn"], None))
+    assert drawn.extra["drawn"] and "reads it as **1**" in drawn.text and "sample seven" not in drawn.text
+    assert not sample.extra["drawn"] and "sample seven stands in" in sample.text
+    assert all(f is not None for f in drawn.figures)
+
+
+# ---- 3. shifts and crops -------------------------------------------------------------------------------------------
+
+def test_a_full_crop_and_a_zero_shift_change_nothing_and_a_shift_moves_by_whole_pixels():
+    images = torch.rand(6, 1, 28, 28)
+    generator = torch.Generator().manual_seed(0)
+    assert torch.allclose(crops.crop(images, 28, generator), images, atol=1e-5)
+    assert torch.allclose(crops.shift(images, 0, generator), images, atol=1e-5)
+    moved = crops.shift(images, 3, torch.Generator().manual_seed(1))
+    padded = torch.nn.functional.pad(images, (3, 3, 3, 3))
+    for i in range(len(images)):
+        candidates = [padded[i, :, 3 - dy:31 - dy, 3 - dx:31 - dx] for dx, dy in ((3, 0), (-3, 0), (0, 3), (0, -3))]
+        assert min((c - moved[i]).abs().max().item() for c in candidates) < 1e-5
+
+
+def test_a_crop_is_one_k_by_k_window_scaled_up():
+    images = torch.rand(4, 1, 28, 28)
+    zoomed = crops.crop(images, 14, torch.Generator().manual_seed(0))
+    for image, out in zip(images, zoomed, strict=True):
+        windows = [image[:, top:top + 14, left:left + 14] for top in range(15) for left in range(15)]
+        scaled = [torch.nn.functional.interpolate(w[None], size=28, mode="bilinear")[0] for w in windows]
+        # the same inside; at the edges grid_sample blends in the pixels just outside the window
+        assert min((s[:, 1:-1, 1:-1] - out[:, 1:-1, 1:-1]).abs().max().item() for s in scaled) < 1e-5
+
+
+@pytest.mark.data
+def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
+    result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=14, largest_shift=10))
+    scores = result.extra["scores"]
+    for name in ("dnn", "cnn"):
+        assert scores["crop"][name][0] > 0.95 and scores["crop"][name][-1] < scores["crop"][name][0] - 0.3
+        assert scores["shift"][name][-1] < scores["shift"][name][0] - 0.3
+    assert result.extra["crops"] == [28, 26, 24, 22, 20, 18, 16, 14]
+    assert "97.9% to 41.5%" in result.text and "| random 22-pixel crop |" in result.text
+
+
+# ---- 4. decision boundary ------------------------------------------------------------------------------------------
+
+def test_no_hidden_units_cannot_separate_moons_and_eight_can():
+    line = final(boundary.run(dataset="moons", hidden=0, steps=600))
+    bent = final(boundary.run(dataset="moons", hidden=8, steps=600))
+    assert line.extra["accuracy"] < 0.9 < bent.extra["accuracy"]
+    assert "straight line" in line.text and "moons apart" in line.text
+    assert bent.figures[0].data[0].type == "contour"
+
+
+def test_the_boundary_is_redrawn_while_it_trains():
+    results = list(boundary.run(steps=400))
+    assert len(results) >= 10 and not results[0].done and results[-1].done
+    assert results[0].figures[0].layout.title.text != results[-1].figures[0].layout.title.text
+
+
+def test_a_huge_learning_rate_is_called_out():
+    assert "Try a smaller one" in final(boundary.run(lr=50.0, steps=200)).text
+
+
+# ---- 5. linear regression ------------------------------------------------------------------------------------------
+
+def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvature():
+    good = final(regression.run(lr=0.1, steps=300, noise=0.3, outlier=False)).extra
+    assert abs(good["mse"]["w"] - 2) < 0.15 and abs(good["mse"]["b"] - 1) < 0.15
+    limit = good["limit"]
+    below = final(regression.run(lr=0.95 * limit, steps=300, noise=0.3, outlier=False)).extra
+    above = final(regression.run(lr=1.1 * limit, steps=300, noise=0.3, outlier=False))
+    assert below["mse"]["diverged_at"] is None and abs(below["mse"]["w"] - 2) < 0.15
+    assert above.extra["mse"]["diverged_at"] is not None and "diverged" in above.text
+    assert above.extra["l1"]["diverged_at"] is None  # L1's gradient is bounded
+
+
+def test_one_outlier_drags_the_squared_error_fit_more_than_the_absolute_one():
+    fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).extra
+    assert abs(fitted["mse"]["w"] - 2) > 2 * abs(fitted["l1"]["w"] - 2)
+
+
+# ---- 6. over-fitting -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("losses, patience, expected", [
+    ([3, 2, 1, 2, 3, 4, 0.5], 3, (6, 3)),  # stops before the late low
+    ([3, 2, 1], 3, (3, 3)),  # never waits long enough: the last epoch
+    ([1, 2, 3], 1, (2, 1)),
+])
+def test_early_stopping_replayed_on_a_loss_curve(losses, patience, expected):
+    assert overfitting.early_stop(losses, patience) == expected
+
+
+@pytest.mark.data
+def test_a_big_network_on_few_images_overfits_and_early_stopping_keeps_an_earlier_epoch():
+    result = final(overfitting.run(examples=200, epochs=20, patience=3, width=256))
+    val, train = result.extra["val_loss"], result.extra["train_loss"]
+    assert train[-1] < 0.05 and val[-1] > min(val)
+    assert result.extra["kept"] == int(np.argmin(val[:result.extra["stopped"]])) + 1
+    assert f"kept the weights of epoch {result.extra['kept']}" in result.text
+
+
+# ---- 7. recurrent cells --------------------------------------------------------------------------------------------
+
+def test_sentences_are_tokenised_and_limited():
+    assert recurrent.sentences_from("Good, not bad\n\nnot good\n") == [["good", ",", "not", "bad"], ["not", "good"]]
+    assert len(recurrent.sentences_from("a\nb\nc\nd\ne")) == recurrent.MAX_SENTENCES
+
+
+@pytest.mark.data
+def test_the_three_cells_train_on_the_same_budget_and_trace_each_word():
+    result = final(recurrent.run(examples=300, epochs=1, size=16, sentences="good\nnot good"))
+    rows, traces = result.extra["rows"], result.extra["traces"]
+    assert list(rows) == ["rnn", "lstm", "gru"]
+    assert rows["rnn"]["recurrent"] < rows["gru"]["recurrent"] < rows["lstm"]["recurrent"]
+    assert rows["lstm"]["recurrent"] == 4 * rows["rnn"]["recurrent"]
+    assert all(len(traces[c][1]) == 2 and 0 <= traces[c][1][-1] <= 1 for c in rows)
+    assert "What *not* did to *good*" in result.text
+
+
+# ---- the tab through the API ---------------------------------------------------------------------------------------
+
+def test_the_boundary_and_regression_lessons_answer_through_the_api(client):
+    text, contour, loss = client.predict("circles", 0, 1.0, 0.1, 100, api_name="/boundary_lesson")
+    assert "no hidden units" in text.lower() and contour is not None and loss is not None
+    text, fit, curve = client.predict(1.2, 50, 0.5, False, api_name="/regression_lesson")
+    assert "diverged" in text and fit is not None
+
+
+@pytest.mark.data
+def test_the_data_lessons_answer_through_the_api(client):
+    text, plot = client.predict(1, -3, 32, 500, "relu", api_name="/init_lesson")
+    assert "zeros" in text and plot is not None
+    text, curves, pictures = client.predict(200, 20, 4, "shipped", api_name="/crop_lesson")
+    assert "| unchanged |" in text and pictures is not None
+    text, plot = client.predict(100, 5, 2, 64, 0.0, api_name="/overfit_lesson")
+    assert "epoch" in text and plot is not None
+    text, bars, trace = client.predict(200, 1, 8, "not good", api_name="/recurrent_lesson")
+    assert "| RNN |" in text and trace is not None
+
+
+def test_the_weights_lesson_reads_this_sessions_last_drawing(app_url):
+    student = Client(app_url, verbose=False)
+    text, *_ = student.predict(32, "shipped", api_name="/weights_lesson")
+    assert "sample seven stands in" in text
+    student.predict(pad_value("0"), api_name="/predict_digit")
+    text, dnn, cnn, maps = student.predict(32, "shipped", api_name="/weights_lesson")
+    assert "reads it as **0**" in text and "sample seven" not in text and maps is not None
+    text, *_ = student.predict(32, "yours (retrained in tab 3)", api_name="/weights_lesson")
+    assert "the shipped one is shown" in text
+
+
+@pytest.mark.parametrize("api_name, body, message", [
+    ("boundary_lesson", '["moons", NaN, 0.5, 0.2, 100]', "hidden units must be a whole number from 0 to 32, not nan"),
+    ("boundary_lesson", '["spirals", 8, 0.5, 0.2, 100]', "data set must be one of moons, circles, blobs"),
+    ("boundary_lesson", '["moons", 8, "fast", 0.2, 100]', "learning rate must be a number from 0.01 to 10, not 'fast'"),
+    ("regression_lesson", "[null, 50, 0.5, true]", "learning rate must be a number from 0.001 to 1.5, not None"),
+    ("regression_lesson", '[0.1, 50, 0.5, "yes"]', "outlier must be true or false, not 'yes'"),
+    ("regression_lesson", "[0.1, 1e9, 0.5, true]", "steps must be a whole number from 5 to 500, not 1e+09"),
+    ("init_lesson", '[Infinity, -3, 32, 500, "relu"]', "epochs must be a whole number from 1 to 15, not inf"),
+    ("init_lesson", '[1, -3, 32, 500, "softmax"]', "activation must be one of relu, tanh, sigmoid, not 'softmax'"),
+    ("weights_lesson", '[1000, "shipped"]', "tiles must be a whole number from 16 to 128, not 1000"),
+    ("weights_lesson", '[64, null]', "models must be one of shipped"),
+    ("crop_lesson", '[200, 2, 4, "shipped"]', "smallest crop must be a whole number from 8 to 26, not 2"),
+    ("overfit_lesson", "[500, 50, -1, 512, 0.0]", "patience must be a whole number from 1 to 20, not -1"),
+    ("overfit_lesson", "[500, 50, 5, 512, NaN]", "dropout must be a number from 0 to 0.8, not nan"),
+    ("recurrent_lesson", '[2000, 3, "big", "good"]', "embedding and state size must be a whole number"),
+])
+def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api_name, body, message):
+    event, data = raw_call(app_url, api_name, body)
+    assert event == "error" and message in data, data[:300]
+    still_answers(client)
+
+
+def test_sentences_that_are_not_text_count_as_none_and_the_lesson_traces_its_own(app_url):
+    event, data = raw_call(app_url, "recurrent_lesson", "[200, 1, 8, 12]")
+    assert event == "complete" and "| good , not bad |" in data, data[:300]
+
+
+def test_a_sentence_list_over_the_limit_is_refused(client):
+    with pytest.raises(AppError, match="2,000"):
+        client.predict(500, 1, 8, "good " * 1_000, api_name="/recurrent_lesson")
+
+
+def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_path):
+    from ui.tabs import lessons as tab
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(data, "reachable", lambda url, timeout=3.0: False)
+    text, plot = list(tab.init_lesson(1, -3, 32, 500, "relu"))[-1]  # read once per folder; a failure is not kept
+    assert "needs its data set" in text and "MNIST is not in" in text and plot is None
+
+
+# ---- the Retrain tab: why a zeros run did not learn ----------------------------------------------------------------
+
+def test_the_zeros_note_explains_symmetry_only_when_a_zeros_run_stayed_at_chance():
+    matrix = [[0] * 10 for _ in range(10)]
+    for true in range(10):  # always answers 1; 12 of the 102 test images are ones
+        matrix[true][1] = 12 if true == 1 else 10
+    stuck = {"n": 102, "accuracy": 12 / 102, "confusion_matrix": matrix}
+    note = report.zeros_note("zeros", stuck)
+    assert "Why it did not learn" in note and "same gradient" in note and "11.8%" in note
+    assert report.zeros_note("kaiming", stuck) == ""
+    assert report.zeros_note("zeros", {**stuck, "accuracy": 0.9}) == ""
+
+
+@pytest.mark.data
+def test_a_zeros_retrain_says_why_it_did_not_learn(client):
+    *_, last = client.submit("dnn", -2.5, 1, 2, 128, 64, 0.0, "zeros", True, 1_000, api_name="/train")
+    status = last[0]
+    assert "Why it did not learn" in status and "same gradient" in status
+
+
+# ---- 8. Fashion-MNIST ----------------------------------------------------------------------------------------------
+
+def write_idx(folder, name: str, array: np.ndarray) -> None:
+    """An IDX file: two zero bytes, the type (0x08: unsigned bytes), the number of dimensions, each size, the data."""
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    (folder / f"{name}-ubyte").write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture
+def tiny_fashion(tmp_path):
+    raw = tmp_path / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 240), ("t10k", 60)):
+        labels = np.arange(n) % 10
+        images = rng.integers(0, 40, (n, 28, 28))
+        for i, label in enumerate(labels):  # each class a bright bar at its own height: learnable in one epoch
+            images[i, 2 + 2 * label: 4 + 2 * label, 4:24] = 250
+        write_idx(raw, f"{split}-images-idx3", images)
+        write_idx(raw, f"{split}-labels-idx1", labels)
+    return tmp_path
+
+
+def test_fashion_mnist_is_read_from_idx_files_and_split_like_mnist(tiny_fashion):
+    splits, vocab = data.LOADERS["fashion"](str(tiny_fashion))
+    assert vocab is None and {k: len(v) for k, v in splits.items()} == {"train": 220, "val": 20, "test": 60}
+    assert splits["train"].inputs[0].shape[1:] == (1, 28, 28) and splits["train"].inputs[0].dtype == torch.uint8
+    assert data.TRAIN_SIZES["fashion"] == 55_000
+
+
+def test_the_fashion_kinds_train_on_it_with_their_own_normalisation(tiny_fashion):
+    from training.run import load_data, train_model
+    from training.settings import configs
+
+    entry = registry.get("fashion-dnn")
+    assert entry.dataset == "fashion" and entry.classes[0] == "T-shirt/top" and len(entry.classes) == 10
+    splits, _ = load_data("fashion-dnn", str(tiny_fashion))
+    config, fit = configs("fashion-dnn", {"epochs": 3, "batch_size": 32, "hidden_size": 32, "lr": 3e-3})
+    assert math.isclose(config.mean, 0.2860) and config.hidden_sizes == [32, 16]
+    result = train_model(config, splits, fit)
+    assert result.metrics["accuracy"] > 0.5  # ten bars at ten heights
+
+
+def test_without_fashion_mnist_and_offline_the_message_says_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "reachable", lambda url, timeout=3.0: False)
+    with pytest.raises(FileNotFoundError, match="Fashion-MNIST is not in .*FashionMNIST/raw and there is no "
+                                                "connection to download it"):
+        data.load_fashion(str(tmp_path))
+    assert not (tmp_path / "FashionMNIST").exists()  # no empty folder left behind
+
+
+def test_a_damaged_idx_file_is_a_clear_message(tiny_fashion):
+    (tiny_fashion / "FashionMNIST" / "raw" / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03\x00")
+    with pytest.raises(FileNotFoundError, match="could not be read"):
+        data.load_fashion(str(tiny_fashion))
+
+
+def test_tab_one_never_reads_with_a_fashion_model():
+    from ui.handlers import DIGIT_KINDS
+
+    assert all(registry.get(kind).dataset != "fashion" for kind in DIGIT_KINDS)
