@@ -132,6 +132,17 @@ def test_answers_come_while_a_stroke_is_drawn_and_a_seven_is_read_as_seven(page,
     page.screenshot(path=shots / "tab1-seven.png", full_page=True)
 
 
+def test_an_x_is_called_no_digit_and_the_guesses_are_greyed(page):
+    answers = "getComputedStyle(document.querySelector('#digit-answers')).filter"
+    assert "grayscale" not in page.evaluate(answers), "a seven was read just before"
+    page.get_by_role("button", name="Clear").click()
+    wait_for_verdict(page, "Draw a digit")
+    draw_strokes(page, [[(-0.8, -0.8), (0.8, 0.8)], [(0.8, -0.8), (-0.8, 0.8)]])
+    text = wait_for_verdict(page, "look like a digit")
+    assert "DNN reads" in text and "CNN reads" in text  # the guesses stay, marked as guesses
+    assert "grayscale" in page.evaluate(answers)
+
+
 def test_the_page_keeps_no_run_history_of_the_pads_many_events(page):
     # gradio's own run history rewrote its last 100 runs (with their inline images) to localStorage several
     # times per event, and the page fell behind the pad: stroke end to answers p50 453 ms instead of 33 ms

@@ -113,7 +113,9 @@ class Lab:
             check = digit_check.check(detector, pre.pixels)
             lines.append(f"**Digit check**: {check.reason}")
             if not check.looks_like_digit:
-                verdict = (f"🤔 **That doesn't look like a digit** ({check.reason}). Both networks answer anyway, "
+                # the empty span greys the guesses (tab 1's CSS); the notice itself is the text
+                verdict = (f"<span class='not-a-digit'></span>🤔 **That doesn't look like a digit** ({check.reason}). "
+                           f"Both networks answer anyway, "
                            f"because they only know 0–9: {verdict}")
         cnn, dnn = self._model("cnn", request), self._model("dnn", request)
         norm = (cnn or dnn).config if (cnn or dnn) is not None else models.DNNConfig()

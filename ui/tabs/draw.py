@@ -13,6 +13,9 @@ CSS = """
 #steps img { height: 96px; max-width: 100%; object-fit: contain; }
 #saliency img { width: 280px; max-width: 100%; }
 #verdict { min-height: 2em; }
+/* not a digit (ui.handlers marks the verdict): the networks' guesses stay, greyed (no opacity: text keeps its
+   contrast) */
+body:has(#verdict .not-a-digit) #digit-answers { filter: grayscale(1); outline: 2px dashed #6b7280; }
 @media (max-width: 640px) {
   #digit-answers { flex-wrap: nowrap !important; }
   #digit-answers > * { min-width: 0 !important; }
