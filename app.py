@@ -20,6 +20,7 @@ import torch
 
 import models
 from models import registry
+from ui import page
 from ui.handlers import Lab
 from ui.inputs import MAX_UPLOAD
 from ui.retrain import StopRequests, WorkerPool
@@ -75,11 +76,12 @@ SHIPPED, LOAD_ERRORS = load_shipped()
 demo = build(Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels()))
 # On a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro.
 CSS = "@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }"
+# ui/page.py: the theme, CSS and script that make every tab accessible (issue #14)
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
-LAUNCH_OPTIONS = dict(css=CSS + draw.CSS + retrain.CSS, theme=gr.themes.Soft(), max_file_size=MAX_UPLOAD,
-                      run_history=False)
+LAUNCH_OPTIONS = dict(css=CSS + page.CSS + draw.CSS + retrain.CSS, theme=page.THEME, js=page.JS,
+                      max_file_size=MAX_UPLOAD, run_history=False)
 
 
 def main() -> None:

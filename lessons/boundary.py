@@ -106,10 +106,12 @@ def figures(model: nn.Module, x: np.ndarray, y: np.ndarray, axis: np.ndarray, gr
     boundary.add_trace(go.Contour(x=axis, y=axis, z=probability, showscale=False, hoverinfo="skip",
                                   contours=dict(start=0.5, end=0.5, coloring="none"), line=dict(width=3, color="#111"),
                                   name="boundary (P = 0.5)", showlegend=True))
-    for label, colour in ((0, "#2563eb"), (1, "#dc2626")):
+    # blue circles and red diamonds: the shape tells the classes apart where the colour does not
+    for label, colour, symbol in ((0, "#2563eb", "circle"), (1, "#dc2626", "diamond")):
         chosen = y == label
         boundary.add_trace(go.Scatter(x=x[chosen, 0], y=x[chosen, 1], mode="markers", name=f"class {label}",
-                                      marker=dict(color=colour, size=7, line=dict(color="white", width=1))))
+                                      marker=dict(color=colour, size=8, symbol=symbol,
+                                                  line=dict(color="white", width=1))))
     boundary.update_yaxes(scaleanchor="x", range=[axis[0], axis[-1]])
     boundary.update_xaxes(range=[axis[0], axis[-1]], constrain="domain")
     layout(boundary, 460, f"decision boundary after step {step} (black: P = 0.5)")

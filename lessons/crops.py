@@ -24,7 +24,7 @@ from plotly.subplots import make_subplots
 from torch import nn
 
 from lessons import Clock, Result, splits
-from lessons.figures import LESSON_COLOURS, image, layout, mosaic
+from lessons.figures import image, layout, mosaic, styled
 
 DEFAULTS = dict(examples=1_000, smallest_crop=14, largest_shift=10)
 TUTORIAL = (22, 0.415)  # the tutorial's MLP on random 22-pixel crops (97.9% uncropped)
@@ -122,7 +122,7 @@ def curves(crops: list[int], shifts: list[int], scores: dict) -> go.Figure:
     for col, (what, xs) in enumerate((("crop", crops), ("shift", shifts)), start=1):
         for name, values in scores[what].items():
             fig.add_trace(go.Scatter(x=xs[:len(values)], y=values, mode="lines+markers", name=name.upper(),
-                                     legendgroup=name, showlegend=col == 1, line=dict(color=LESSON_COLOURS[name])),
+                                     legendgroup=name, showlegend=col == 1, **styled(name)),
                           row=1, col=col)
     fig.add_trace(go.Scatter(x=[TUTORIAL[0]], y=[TUTORIAL[1]], mode="markers", name="the tutorial's MLP",
                              marker=dict(symbol="x", size=11, color="#111827")), row=1, col=1)

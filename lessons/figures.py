@@ -6,10 +6,22 @@ render at once in the browser; sixty-four subplots took seconds to lay out.
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots import COLOURS
+from ui.plots import COLOURS, DASHES, MARKERS
 
-LESSON_COLOURS = {**COLOURS, "dnn": "#2563eb", "cnn": "#dc2626", "mse": "#2563eb", "l1": "#f97316",
-                  "zeros": "#6b7280", "gaussian": "#dc2626", "xavier": "#2563eb", "kaiming": "#059669"}
+# Okabe-Ito and greys, like ui/plots.py: the four initialisations share one plot, so they differ in lightness as well
+# as hue (tests/test_accessibility.py checks them under simulated colour-vision deficiencies)
+LESSON_COLOURS = {**COLOURS, "dnn": "#0072b2", "cnn": "#d55e00", "mse": "#0072b2", "l1": "#e69f00",
+                  "zeros": "#6b7280", "gaussian": "#d55e00", "xavier": "#56b4e9", "kaiming": "#111827"}
+LESSON_DASHES = {**DASHES, "dnn": "solid", "cnn": "dash", "zeros": "dot", "gaussian": "solid", "xavier": "dash",
+                 "kaiming": "dashdot"}
+LESSON_MARKERS = {**MARKERS, "dnn": "circle", "cnn": "diamond", "zeros": "x", "gaussian": "circle",
+                  "xavier": "diamond", "kaiming": "triangle-up"}
+
+
+def styled(name: str) -> dict:
+    """The line and marker of `name`'s curve: its colour, and a dash and marker that tell it apart without colour."""
+    return dict(line=dict(color=LESSON_COLOURS[name], dash=LESSON_DASHES.get(name)),
+                marker=dict(symbol=LESSON_MARKERS.get(name, "circle"), size=8))
 
 
 def layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:

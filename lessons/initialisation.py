@@ -25,7 +25,7 @@ from torch import nn
 
 import models
 from lessons import Clock, Result, splits
-from lessons.figures import LESSON_COLOURS, layout
+from lessons.figures import layout, styled
 from models import registry
 from models.initialisation import init_weights
 
@@ -123,7 +123,7 @@ def figure(curves: dict, epochs: int) -> go.Figure:
     for scheme, c in curves.items():
         x = list(range(1, len(c["train_loss"]) + 1))
         style = dict(mode="lines+markers", name=SCHEMES[scheme], legendgroup=scheme,
-                     line=dict(color=LESSON_COLOURS[scheme]))
+                     **styled(scheme))
         fig.add_trace(go.Scatter(x=x, y=_finite(c["train_loss"]), **style), row=1, col=1)
         fig.add_trace(go.Scatter(x=x, y=c["val_acc"], showlegend=False, **style), row=1, col=2)
     fig.update_yaxes(type="log", row=1, col=1)

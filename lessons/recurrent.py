@@ -19,7 +19,7 @@ import torch
 from plotly.subplots import make_subplots
 
 from lessons import Clock, Result, splits, vocabulary
-from lessons.figures import LESSON_COLOURS, layout
+from lessons.figures import LESSON_COLOURS, layout, styled
 from models import registry
 from models.text import tokenize
 from training.loop import FitConfig, fit
@@ -107,7 +107,7 @@ def trace_figure(probes: list[list[str]], traces: dict) -> go.Figure:
         for cell, per_sentence in traces.items():
             fig.add_trace(go.Scatter(x=list(range(len(tokens))), y=per_sentence[col - 1], mode="lines+markers",
                                      name=cell.upper(), legendgroup=cell, showlegend=col == 1,
-                                     line=dict(color=LESSON_COLOURS[cell])), row=1, col=col)
+                                     **styled(cell)), row=1, col=col)
         fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=tokens, row=1, col=col)
         fig.add_hline(y=0.5, line=dict(color="#9ca3af", dash="dash"), row=1, col=col)
     fig.update_yaxes(range=[0, 1], row=1, col=1, title_text="P(positive) so far")

@@ -6,6 +6,7 @@ It is drawn back onto the student's own strokes through the inverse of the
 preprocessing, so the colours sit where the student drew.
 """
 import base64
+import html
 import io
 import time
 from dataclasses import dataclass
@@ -19,6 +20,15 @@ from ui.sketch import Preprocessed, to_canvas_grid
 
 STRIP_PANEL = 96  # pixels per panel in the preprocessing strip
 OVERLAY_SIZE = 280
+SALIENT = 0.15  # a 28 × 28 pixel whose saliency is at least this share of the largest counts as red or blue
+
+# The images' text alternatives, each whole sentences with named fields, so each can be translated as it stands.
+STRIP_ALT = ("The preprocessing in five pictures, left to right: your strokes drawn with a pen of fixed width; "
+             "cropped to the ink; shrunk so the longest side is 20 pixels; centred by mass in 28 × 28 pixels, like "
+             "MNIST; and the normalised input the networks read, dark blue for low values and yellow for high.")
+SALIENCY_ALT = ("Your drawing coloured by what made the CNN answer {answer}: red strokes pushed it towards {answer}, "
+                "blue strokes against it, grey ones hardly mattered. Of the inked pixels, {towards:.0%} pushed "
+                "towards the answer and {against:.0%} against it.")
 
 
 @dataclass
@@ -67,11 +77,22 @@ def overlay(pre: Preprocessed, attribution: np.ndarray, size: int = OVERLAY_SIZE
     return (255 - 255 * away_from_white).astype(np.uint8)
 
 
+def saliency_alt(attribution: np.ndarray, pixels: np.ndarray, answer: str) -> str:
+    """The text alternative of the saliency overlay: what the colours mean, and how much of the ink is each."""
+    inked = pixels > 0.1
+    share = inked.sum() or 1
+    return SALIENCY_ALT.format(answer=answer, towards=((attribution >= SALIENT) & inked).sum() / share,
+                               against=((attribution <= -SALIENT) & inked).sum() / share)
+
+
 def as_html_image(image: np.ndarray, alt: str) -> str:
-    """`image` as an <img> holding its PNG inline, so no file is written, cached or fetched for each stroke."""
+    """`image` as an <img> holding its PNG inline, so no file is written, cached or fetched for each stroke.
+
+    `alt` is its text alternative: what the picture shows, for a screen reader or a picture that fails to load."""
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="png", compress_level=1)  # 2x faster than level 6, 20% larger
-    return f'<img src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}" alt="{alt}">'
+    return (f'<img src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}" '
+            f'alt="{html.escape(alt)}">')
 
 
 def strip(pre: Preprocessed, mean: float, std: float) -> np.ndarray:

@@ -119,10 +119,12 @@ class Lab:
                            f"because they only know 0–9: {verdict}")
         cnn, dnn = self._model("cnn", request), self._model("dnn", request)
         norm = (cnn or dnn).config if (cnn or dnn) is not None else models.DNNConfig()
-        steps = digits.as_html_image(digits.strip(pre, norm.mean, norm.std), "the preprocessing steps")
-        overlay = "" if cnn is None else digits.as_html_image(
-            digits.overlay(pre, digits.saliency(cnn, pre.pixels, int(answers["cnn"]))),
-            "the CNN's saliency on the drawing")
+        steps = digits.as_html_image(digits.strip(pre, norm.mean, norm.std), digits.STRIP_ALT)
+        overlay = ""
+        if cnn is not None:
+            attribution = digits.saliency(cnn, pre.pixels, int(answers["cnn"]))
+            overlay = digits.as_html_image(digits.overlay(pre, attribution),
+                                           digits.saliency_alt(attribution, pre.pixels, answers["cnn"]))
         return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), steps, overlay
 
     # ---- tab 2: sentiment and similarity -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ point lists as a few hundred bytes of JSON (ui/strokes.py has the format),
 and Python draws them. Pointer events cover mouse, touch and pen; the page
 does not scroll under a thumb (touch-action: none).
 
+Python may set the value too (an example digit): the pad then shows those strokes.
+
 It sends one event, `input`: while a stroke is being drawn, at most once per
 THROTTLE_MS, and at the end of every stroke, after Undo and after Clear. One
 event, because its handler runs with trigger_mode="always_last": gradio then
@@ -44,7 +46,7 @@ CSS = """
 JS = f"""
 const canvas = element.querySelector('canvas');
 const pen = canvas.getContext('2d');
-let strokes = [], current = null, lastSent = 0, sent = 0;
+let strokes = [], current = null, lastSent = 0, sent = 0, shown = '';
 
 function paint() {{
   pen.fillStyle = '#fff';
@@ -68,7 +70,7 @@ function at(e) {{
 }}
 
 function send(event) {{
-  props.value = JSON.stringify({{width: canvas.width, height: canvas.height, strokes, n: ++sent}});
+  shown = props.value = JSON.stringify({{width: canvas.width, height: canvas.height, strokes, n: ++sent}});
   trigger(event);
   lastSent = performance.now();
 }}
@@ -100,6 +102,19 @@ canvas.addEventListener('pointerup', finish);
 canvas.addEventListener('pointercancel', finish);
 element.querySelector('.pad-undo').addEventListener('click', () => {{ strokes.pop(); paint(); send('input'); }});
 element.querySelector('.pad-clear').addEventListener('click', () => {{ strokes = []; paint(); send('input'); }});
+// a drawing set from Python (an example digit, ui/examples.py) is shown, and the student can draw on from it
+watch('value', () => {{
+  if (props.value === shown) return;
+  shown = props.value;
+  try {{
+    const given = JSON.parse(props.value || '{{}}');
+    const sx = canvas.width / (given.width || canvas.width), sy = canvas.height / (given.height || canvas.height);
+    strokes = (given.strokes || []).map(s => s.map(([x, y]) => [x * sx, y * sy]));
+  }} catch (error) {{
+    strokes = [];
+  }}
+  paint();
+}});
 paint();
 """
 

@@ -1,12 +1,18 @@
 """Tab 1: draw a digit; the DNN and the CNN answer while you draw, with the preprocessing and a saliency map.
 
-A student who cannot draw with a pointer, and any API user, can upload an
-image instead (`classify_image`); it is read the same way.
+A student who cannot draw with a pointer can pick an example digit (ui/examples.py: its strokes go through
+the same handler as a drawing and appear on the pad) or upload an image (`classify_image`), which is read the
+same way; both work with the keyboard alone.
 """
 import gradio as gr
 
+from ui import examples
 from ui.handlers import DRAW_PROMPT, Lab
 from ui.pad import pad
+
+UPLOAD_TITLE = "Or upload an image of a digit"
+SALIENCY_TEXT = ("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
+                 "(gradient × input); red and blue stay apart for red–green colour blindness too.")
 
 CSS = """
 .caption-row p { font-size: 0.85em; color: var(--body-text-color-subdued); text-align: center; }
@@ -35,9 +41,12 @@ def build(lab: Lab, session: gr.State) -> None:
                     dnn_label = gr.Label(label="DNN", num_top_classes=3, elem_id="label-dnn")
                     cnn_label = gr.Label(label="CNN", num_top_classes=3, elem_id="label-cnn")
                 details = gr.Markdown()
-                with gr.Accordion("No pen? Upload an image of a digit instead", open=False):
+                # the ways in without a pen, under the answers: on a phone the pad and both answers fit one screen
+                example = gr.Radio(list(examples.DIGITS), value=None, label=examples.CHOOSE_LABEL,
+                                   elem_id="examples")
+                with gr.Accordion(UPLOAD_TITLE, open=False):
                     image = gr.Image(label="a digit: dark on light, light on dark, or a transparent PNG",
-                                     type="filepath", sources=["upload", "clipboard"], height=200)
+                                     type="filepath", sources=["upload", "clipboard"], height=200, elem_id="upload")
         with gr.Row():
             with gr.Column(scale=2):
                 gr.Markdown("### What the networks see")
@@ -48,8 +57,7 @@ def build(lab: Lab, session: gr.State) -> None:
                             "longest side 20 px (anti-aliased) → centred by mass in 28 × 28, like MNIST → the "
                             "normalised input (blue low, yellow high)", elem_classes="caption-row")
             with gr.Column(scale=1, min_width=240):
-                gr.Markdown("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
-                            "(gradient × input).")
+                gr.Markdown(SALIENCY_TEXT)
                 saliency = gr.HTML(elem_id="saliency")
         outputs = [verdict, dnn_label, cnn_label, details, steps, saliency]
         # one pool of two for every digit event: answers while drawing, at the end of a stroke, and for images
@@ -58,3 +66,16 @@ def build(lab: Lab, session: gr.State) -> None:
                       trigger_mode="always_last", **common)
         image.change(lab.classify_image, [image, session], outputs, api_name="classify_image", preprocess=False,
                      **common)
+
+        def show_example(digit, session, request: gr.Request = None):
+            """The example's strokes on the pad, and the answers to them, as if the student had drawn them."""
+            if digit not in examples.STROKES:
+                return gr.update(), *lab.predict_digit("", session, request)
+            value = examples.pad_value(digit)
+            return value, *lab.predict_digit(value, session, request)
+
+        # always_last: arrowing along the examples answers the one the student stops on
+        example.input(show_example, [example, session], [drawing, *outputs], api_name=False,
+                      trigger_mode="always_last", **common)
+        # drawing on the pad unselects the example, in the browser alone
+        drawing.input(None, None, example, js="() => null", api_name=False, queue=False)

@@ -17,7 +17,7 @@ import gradio as gr
 
 import lessons
 from lessons import boundary, crops, initialisation, overfitting, recurrent, regression, weights
-from ui import inputs
+from ui import inputs, plots
 from ui.handlers import Lab
 
 ORIGINS = ("shipped", "yours (retrained in tab 3)")
@@ -72,7 +72,8 @@ def stream(results: Iterator[lessons.Result], figures: int) -> Iterator[tuple]:
     A missing data set (FileNotFoundError from training.data) becomes the lesson's text."""
     try:
         for result in results:
-            shown = [f if f is not None else (gr.update() if not result.done else None) for f in result.figures]
+            shown = [plots.described(f) if f is not None else (gr.update() if not result.done else None)
+                     for f in result.figures]
             shown += [gr.update() if not result.done else None] * (figures - len(shown))
             text = result.text if result.done else f"⏳ {result.text} ({result.seconds:.0f} s)"
             yield text, *shown
