@@ -146,3 +146,14 @@ def test_every_example_digit_is_read_as_itself_by_both_networks_with_its_picture
     assert alt_texts(steps) == [digits.STRIP_ALT]
     [described] = alt_texts(saliency)
     assert f"made the CNN answer {digit}" in described and re.search(r"\d+% pushed towards the answer", described)
+
+
+def test_the_lessons_weight_tiles_say_what_they_show(lab):
+    from lessons import weights
+    from ui.tabs.lessons import stream
+
+    text, *figures = list(stream(weights.run(lab.shipped["dnn"], lab.shipped["cnn"], None), 3))[-1]
+    summaries = [fig.layout.meta["summary"] for fig in figures]
+    assert summaries[0].startswith("The 64 of the shipped DNN's") and "red excites, blue inhibits" in summaries[0]
+    assert summaries[1].startswith("The shipped CNN's") and "first-layer filters" in summaries[1]
+    assert all("A picture of" in s for s in summaries)
