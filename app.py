@@ -2,6 +2,7 @@
 
     python app.py                 # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT to change)
     python app.py --share         # a public link for a classroom (needs internet)
+    python app.py --database URL  # the class board in any SQLAlchemy database (default: ./class-board.sqlite3)
 
 This file only composes: each tab lives in ui/tabs/, the handlers in
 ui/handlers.py. The shipped checkpoints in assets/ load once at start-up.
@@ -21,11 +22,12 @@ import torch
 import models
 from models import registry
 from ui import page
+from ui.board import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.handlers import Lab
 from ui.inputs import MAX_UPLOAD
 from ui.retrain import StopRequests, WorkerPool
 from ui.store import RetrainedModels
-from ui.tabs import draw, lessons, retrain, sentiment
+from ui.tabs import board, draw, lessons, retrain, runs, sentiment
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -64,16 +66,22 @@ def build(lab: Lab) -> gr.Blocks:
         if lab.load_errors:
             gr.Markdown("⚠️ " + " ".join(f"The shipped **{k}** model could not be loaded: {e}."
                                          for k, e in lab.load_errors.items()))
-        draw.build(lab, session)
-        sentiment.build(lab, session)
-        retrain.build(lab, session)
-        lessons.build(lab, session)
+        # a teacher link's note: ignored parameters, locked controls (ui/links.py)
+        link_note = gr.Markdown(visible=False, elem_id="link-note")
+        with gr.Tabs() as tabs:
+            draw.build(lab, session)
+            sentiment.build(lab, session)
+            controls = retrain.build(lab, session)
+            lessons.build(lab, session)
+            class_board = board.build(lab, session)
+        runs.wire_links(demo, tabs, controls, class_board["code"], link_note)
     demo.queue(max_size=256, default_concurrency_limit=8)  # beyond 256 waiting events: "queue is full"
     return demo
 
 
 SHIPPED, LOAD_ERRORS = load_shipped()
-demo = build(Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels()))
+LAB = Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels())
+demo = build(LAB)
 # On a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro.
 CSS = "@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }"
 # ui/page.py: the theme, CSS and script that make every tab accessible (issue #14)
@@ -93,8 +101,14 @@ def main() -> None:
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR") or "data",
                         help="folder holding MNIST/ and sst2/ for retraining (default: %(default)s)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet)")
+    parser.add_argument("--database", default=os.environ.get(DATABASE_ENVIRONMENT),
+                        help="SQLAlchemy URL of the class boards' database, shared by replicas of the app, e.g. "
+                             "postgresql+psycopg://user:password@host/playground (default: $"
+                             f"{DATABASE_ENVIRONMENT}, else a SQLite file class-board.sqlite3 here)")
     args = parser.parse_args()
     os.environ["DATA_DIR"] = args.data_dir  # the training workers, started later, read it
+    if args.database:
+        os.environ[DATABASE_ENVIRONMENT] = args.database  # the board connects on first use (ui/board.py)
     # Docker, Spaces and systemd stop a server with SIGTERM: end it like Ctrl-C, so gradio closes and the
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -28,14 +28,26 @@ the whole time (another tenant, a student's notebook): the handler is then
 also timed with 2 torch threads, the setting the app used before it pinned one,
 so the two can be compared in one run.
 
+With `--board N`, N more students use the class board (tab 5) at the same
+time: each posts a finished run once, then refreshes the board `--refreshes`
+times, 2–5 s apart, and their round trips and errors are printed too. Their
+runs are real: three tiny DNN retrains at different learning rates, trained
+through the API before timing starts, each handed to a third of the students'
+sessions (a post takes its numbers from the session's run history). The board
+lives in a fresh SQLite file, or in `--database URL`.
+
     python -m benchmarks.load [--clients 30] [--requests 20] [--pause 1 2.5] [--no-training] [--neighbours 1]
+                              [--board 30] [--refreshes 10] [--database URL]
 """
 import argparse
+import copy
 import os
 import random
 import socket
+import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -94,6 +106,70 @@ def students(url: str, clients: int, requests: int, pause: tuple[float, float], 
     return timings, errors
 
 
+def board_students(url: str, code: str, sessions: list[str], refreshes: int, group: int,
+                   everyone_connected) -> tuple[list[tuple[float, float]], list[str]]:
+    """Students on the class board, as threads: each posts its session's run, then refreshes the board.
+
+    Returns (start time, round-trip ms) pairs and errors, as `students` does."""
+    from gradio_client import Client
+
+    timings, errors, lock = [], [], threading.Lock()
+
+    def call(client, *values, api: str) -> None:
+        start = time.time()
+        try:
+            client.predict(*values, api_name=f"/{api}")
+            error = None
+        except Exception as exception:
+            error = f"{api}: {type(exception).__name__}: {exception}"[:200]
+        with lock:
+            timings.append((start, (time.time() - start) * 1000))
+            if error:
+                errors.append(error)
+
+    def student(n: int, session: str):
+        rng = random.Random(group * 1000 + n)
+        try:
+            client = Client(url, verbose=False, ssl_verify=False)
+            client.session_hash = session  # the session whose history holds this student's run
+        except Exception as error:
+            with lock:
+                errors.append(f"connect: {error}")
+            everyone_connected.abort()
+            return
+        try:
+            everyone_connected.wait()
+        except threading.BrokenBarrierError:
+            return
+        time.sleep(rng.uniform(0, 2.5))
+        call(client, code, f"student {group}-{n}", None, api="board_post")
+        for _ in range(refreshes):
+            time.sleep(rng.uniform(2, 5))
+            call(client, code, rng.choice(["test accuracy", "newest", "setting"]), "all models", api="board_show")
+
+    threads = [threading.Thread(target=student, args=(n, s)) for n, s in enumerate(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return timings, errors
+
+
+def finished_runs(url: str, lab, count: int) -> list:
+    """`count` real tiny DNN retrains through the API, at different learning rates: their history entries."""
+    from gradio_client import Client
+
+    found = []
+    for n in range(count):
+        client = Client(url, verbose=False)
+        status = client.predict("dnn", -3.0 + n * 0.75, 1, 1, 64, 32, 0.0, "default", False, 1_000,
+                                api_name="/train")[0]
+        if "Done" not in status:
+            raise RuntimeError(f"a board run did not finish: {status}")
+        found.append(lab.history.latest(client.session_hash))
+    return found
+
+
 def busy(seconds: float) -> None:
     """A CPU-bound neighbour: pure-Python arithmetic at normal priority for `seconds`."""
     end, x = time.time() + seconds, 0
@@ -122,7 +198,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=3, help="client processes the clients are spread over")
     parser.add_argument("--no-training", action="store_true", help="skip the background retrain")
     parser.add_argument("--neighbours", type=int, default=0, help="CPU-bound processes running beside the app")
+    parser.add_argument("--board", type=int, default=0, help="students also posting to and refreshing a class board")
+    parser.add_argument("--refreshes", type=int, default=10, help="board refreshes per board student")
+    parser.add_argument("--database", help="SQLAlchemy URL of the board's database (default: a new SQLite file)")
     args = parser.parse_args()
+    os.environ["PLAYGROUND_DATABASE"] = args.database or \
+        f"sqlite:///{tempfile.mkdtemp(prefix='board-bench-')}/board.sqlite3"  # read when the board is first used
 
     from gradio_client import Client
 
@@ -150,6 +231,14 @@ def main() -> None:
     app.demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     url = f"http://127.0.0.1:{port}/"
 
+    code, sessions = None, []
+    if args.board:
+        runs = finished_runs(url, app.LAB, 3)
+        code, _ = app.LAB.board.create("benchmark class", "lr")
+        for n in range(args.board):  # each student's session holds one of the real runs
+            sessions.append(str(uuid.uuid4()))
+            app.LAB.history.add(sessions[-1], copy.copy(runs[n % len(runs)]))
+
     training = None
     if not args.no_training:
         training = Client(url, verbose=False).submit(
@@ -160,16 +249,25 @@ def main() -> None:
             time.sleep(0.2)
 
     groups = [len(range(i, args.clients, args.processes)) for i in range(args.processes)]
-    timings, errors = [], []
+    timings, errors, board_timings, board_errors = [], [], [], []
     context = get_context("spawn")
-    with context.Manager() as manager, ProcessPoolExecutor(args.processes, mp_context=context) as pool:
-        everyone_connected = manager.Barrier(args.clients)
+    # every client waits at the barrier in its process: the board's students need a process of their own (one
+    # is plenty: each of them calls about once in three seconds)
+    workers = args.processes + (1 if args.board else 0)
+    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
+        everyone_connected = manager.Barrier(args.clients + args.board)
         jobs = [pool.submit(students, url, n, args.requests, tuple(args.pause), drawings, i, everyone_connected)
                 for i, n in enumerate(groups) if n]
+        board_jobs = [pool.submit(board_students, url, code, sessions, args.refreshes, 0, everyone_connected)
+                      ] if sessions else []
         for job in jobs:
             times, failures = job.result()
             timings += times
             errors += failures
+        for job in board_jobs:
+            times, failures = job.result()
+            board_timings += times
+            board_errors += failures
     still_training = training is not None and not training.done()
     if training is not None:
         training.cancel()
@@ -198,6 +296,15 @@ def main() -> None:
           f"p95 {np.percentile(processing_ms, 95):.0f} ms (the rest: uploads, queue, streaming the answer)")
     for error in errors[:5]:
         print("  error:", error)
+    if args.board:
+        board_ms = [ms for _, ms in board_timings]
+        posted = len(app.LAB.board.posts(code)[1])
+        print(f"class board ({app.LAB.board.engine.url.get_backend_name()}), {args.board} students each posting once "
+              f"and refreshing {args.refreshes} times 2-5 s apart, beside the drawing class: {len(board_ms)} calls, "
+              f"p50 {np.percentile(board_ms, 50):.0f} ms, p95 {np.percentile(board_ms, 95):.0f} ms, "
+              f"errors {len(board_errors)}; {posted} posts on the board")
+        for error in board_errors[:5]:
+            print("  board error:", error)
 
 
 if __name__ == "__main__":

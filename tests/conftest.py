@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ if "DATA_DIR" not in os.environ and SHARED.exists():
     os.environ["DATA_DIR"] = str(SHARED)
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
+
+# The app's class boards (ui/board.py) go to a database of the test session's own, never ./class-board.sqlite3.
+os.environ["PLAYGROUND_DATABASE"] = f"sqlite:///{tempfile.mkdtemp(prefix='board-tests-')}/board.sqlite3"
 
 
 def missing_data() -> str | None:

@@ -44,6 +44,7 @@ class RunResult:
     device: str  # where it trained, in words
     fit_config: FitConfig
     examples: dict[str, int]  # examples per split
+    test_predicted: torch.Tensor | None = None  # the predicted class of each test example (the app shows them)
 
     def report(self) -> dict:
         """Everything worth keeping beside the checkpoint, as JSON-ready data."""
@@ -71,10 +72,12 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     augment = augment_digits if registry.get(config.kind).task == "image" else None
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
     # scored while a CNN is still channels-last: 1.5x faster than after the conversion below
-    test_metrics, val_metrics = score(model, splits["test"]), score(model, splits["val"])
+    test_probs = predict(model, splits["test"])
+    test_metrics = classification_metrics(test_probs, splits["test"].labels)
+    val_metrics = score(model, splits["val"])
     model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
     return RunResult(model, result, test_metrics, val_metrics, describe_device(device), fit_config,
-                     {name: len(split) for name, split in splits.items()})
+                     {name: len(split) for name, split in splits.items()}, test_probs.argmax(dim=1).cpu())
 
 
 def model_card(config, report: dict) -> str:

@@ -16,6 +16,8 @@ from models.initialisation import SCHEMES
 from training.data import TRAIN_SIZES
 from ui import digit_check, digits, inputs, plots, report, sentiment, strokes
 from ui.retrain import StopRequests, WorkerPool
+from ui.board import Board
+from ui.history import Run, RunHistory
 from ui.sketch import ink_from_image, to_mnist
 from ui.store import RetrainedModels
 
@@ -44,10 +46,12 @@ class Lab:
     paths, by kind), the training workers, the stop requests and the models students retrained."""
 
     def __init__(self, shipped: dict, load_errors: dict[str, str], workers: WorkerPool, stops: StopRequests,
-                 retrained: RetrainedModels):
+                 retrained: RetrainedModels, history: RunHistory | None = None, board: Board | None = None):
         self.shipped, self.load_errors = shipped, load_errors
         self.workers, self.stops, self.retrained = workers, stops, retrained
 
+        self.history = history or RunHistory()  # every finished run of each browser session (ui/history.py)
+        self.board = board or Board()  # the class boards, in the database (ui/board.py)
     def _model(self, kind: str, request: gr.Request | None):
         entry = self.retrained.get(_session(request), kind)
         return entry.model if entry is not None else self.shipped.get(kind)
@@ -239,6 +243,7 @@ class Lab:
         entry = self.retrained.get(_session(request), kind)
         if entry is None:
             return f"Retrain a {kind.upper()} first: only your own models can be pushed."
+        self.history.add(_session(request), Run.from_result(kind, settings, result, last.cells))
         if "/" not in repo_id:
             return "Give a repository as owner/name."
         if not token:

@@ -33,6 +33,7 @@ from training.data import Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
+from ui.confusion import cell_examples
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
@@ -49,6 +50,15 @@ class Update:
     best_epoch: int | None = None
     message: str = ""
     result: RunResult | None = None  # when done
+    cells: dict | None = None  # when done: the test examples of each confusion cell (ui/confusion.py)
+
+
+@dataclass
+class Finished:
+    """A finished run as the worker sends it: its result and the test examples behind its confusion matrix."""
+
+    result: RunResult
+    cells: dict
 
 
 # ---- the worker process ----------------------------------------------------------------------------------------------
@@ -67,7 +77,7 @@ def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
 def serve(jobs, reports, cancelled) -> None:
     """A worker process: train each (run id, kind, settings) from `jobs`, reporting (run id, report) to `reports`.
 
-    A report is a Progress, then a RunResult (its model on the CPU) or an exception. Run `n` stops
+    A report is a Progress, then a Finished (its model on the CPU) or an exception. Run `n` stops
     before its next batch once `cancelled.value >= n`.
     """
     with contextlib.suppress(OSError):
@@ -83,22 +93,22 @@ def serve(jobs, reports, cancelled) -> None:
 
 
 def run_one(run: int, kind: str, settings: dict, reports, cancelled):
-    """Train run `run`, putting its progress on `reports`; return its RunResult or the exception that ended it.
+    """Train run `run`, putting its progress on `reports`; return it Finished or the exception that ended it.
 
     It stops before the next batch once the run is cancelled or the app is gone."""
     app = multiprocessing.parent_process()
     try:
-        result = train(kind, settings, lambda progress: reports.put((run, progress)),
-                       lambda: cancelled.value >= run or not app.is_alive())
+        finished = train(kind, settings, lambda progress: reports.put((run, progress)),
+                         lambda: cancelled.value >= run or not app.is_alive())
     except (FileNotFoundError, TrainingDiverged) as error:
         return error
     except Exception as error:  # anything else still ends the run with a message, never a hang
         return RuntimeError(f"Training failed: {type(error).__name__}: {error}")
-    result.model = result.model.to("cpu")
-    return result
+    finished.result.model = finished.result.model.to("cpu")
+    return finished
 
 
-def train(kind: str, settings: dict, on_progress, should_stop) -> RunResult:
+def train(kind: str, settings: dict, on_progress, should_stop) -> Finished:
     """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device."""
     try:
         splits, vocab = dataset(kind)
@@ -111,7 +121,8 @@ def train(kind: str, settings: dict, on_progress, should_stop) -> RunResult:
         "val": splits["val"].sample(VAL_LIMIT, fit_config.seed).to(device),
         "test": splits["test"].to(device),
     }
-    return train_model(config, splits, fit_config, on_progress, should_stop)
+    result = train_model(config, splits, fit_config, on_progress, should_stop)
+    return Finished(result, cell_examples(splits["test"], result.test_predicted, vocab))
 
 
 # ---- the server's side -----------------------------------------------------------------------------------------------
@@ -181,7 +192,8 @@ class WorkerPool:
                     yield Update("error", None, list(history), best, str(report))
                     return
                 else:
-                    yield Update("done", None, list(history), report.fit.best_epoch, result=report)
+                    yield Update("done", None, list(history), report.result.fit.best_epoch, result=report.result,
+                                 cells=report.cells)
                     return
         finally:
             # A closed generator (cancelled call, closed tab) cancels the run; the worker finishes it within a

@@ -71,6 +71,14 @@ class RetrainedModels:
             shutil.rmtree(old.folder, ignore_errors=True)
         return entry
 
+    def drop(self, session: str | None, kind: str) -> bool:
+        """Forget the session's retrained `kind`, so the shipped model answers it again; whether there was one."""
+        with self._lock:
+            entry = self._entries.pop((session, kind), None) if session is not None else None
+        if entry is not None:
+            shutil.rmtree(entry.folder, ignore_errors=True)
+        return entry is not None
+
     def total_bytes(self) -> int:
         with self._lock:
             return sum(e.bytes for e in self._entries.values())

@@ -30,7 +30,7 @@ body:has(#verdict .not-a-digit) #digit-answers { filter: grayscale(1); outline: 
 
 
 def build(lab: Lab, session: gr.State) -> None:
-    with gr.Tab("1 · Draw a digit"):
+    with gr.Tab("1 · Draw a digit", id="draw"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=300):
                 drawing = pad(elem_id="pad", label="Draw one digit, 0–9")

@@ -17,7 +17,7 @@ import gradio as gr
 
 import lessons
 from lessons import boundary, crops, initialisation, overfitting, recurrent, regression, weights
-from ui import inputs, plots
+from ui import history, inputs, plots
 from ui.handlers import Lab
 
 ORIGINS = ("shipped", "yours (retrained in tab 3)")
@@ -177,7 +177,8 @@ def recurrent_lesson(examples, epochs, size, sentences):
 # ---- layout ----------------------------------------------------------------------------------------------------------
 
 
-def _lesson_tab(lesson: Lesson, handler: Callable, controls: Callable[[], list], extra_inputs: list) -> None:
+def _lesson_tab(lab: Lab, lesson: Lesson, handler: Callable, controls: Callable[[], list],
+                extra_inputs: list) -> None:
     with gr.Tab(lesson.tab, elem_id=f"lesson-{lesson.key}"):
         gr.Markdown(f"### {lesson.title.split(' · ', 1)[1]}\n{lesson.teaching}")
         run = gr.Button("▶ Run this lesson", variant="primary", elem_id=f"run-{lesson.key}")
@@ -188,36 +189,40 @@ def _lesson_tab(lesson: Lesson, handler: Callable, controls: Callable[[], list],
         plots = [gr.Plot(show_label=False, elem_id=f"plot-{lesson.key}-{i}") for i in range(lesson.figures)]
         defaults = [v.value for v in values]
         reset.click(lambda: defaults, None, values, api_name=False, queue=False)
-        run.click(handler, values + extra_inputs, [text, *plots], api_name=f"{lesson.key}_lesson", **LESSON_EVENT)
+        ran = run.click(handler, values + extra_inputs, [text, *plots], api_name=f"{lesson.key}_lesson",
+                        **LESSON_EVENT)
+        # a finished lesson joins the run history (ui/history.py) with the values it ran with
+        ran.success(history.lesson_recorder(lab.history, lesson.key, lesson.title.split(" · ", 1)[1],
+                                            [v.label for v in values]), values, None, api_name=False, queue=False)
 
 
 def build(lab: Lab, session: gr.State) -> None:
     by_key = {lesson.key: lesson for lesson in LESSONS}
-    with gr.Tab("4 · Lessons"):
+    with gr.Tab("4 · Lessons", id="lessons"):
         gr.Markdown("Seven short experiments from the tutorials this playground grew from. Each runs in seconds "
                     "with one click; open *Vary it* to change it. Every plot comes from the run you just did.")
         with gr.Tabs(elem_id="lessons"):
             d = initialisation.DEFAULTS
-            _lesson_tab(by_key["init"], init_lesson, lambda: [
+            _lesson_tab(lab, by_key["init"], init_lesson, lambda: [
                 gr.Slider(1, 15, value=d["epochs"], step=1, label="epochs"),
                 gr.Slider(-4, -1, value=-3, step=0.25, label="learning rate (Adam): 10^x"),
                 gr.Slider(8, 512, value=d["width"], step=8, label="hidden width (the second layer is half)"),
                 gr.Slider(500, 10_000, value=d["examples"], step=500, label="training examples"),
                 gr.Radio(list(initialisation.ACTIVATIONS), value=d["activation"], label="activation"),
             ], [])
-            _lesson_tab(by_key["weights"], make_weights_lesson(lab), lambda: [
+            _lesson_tab(lab, by_key["weights"], make_weights_lesson(lab), lambda: [
                 gr.Slider(16, 128, value=weights.DEFAULTS["tiles"], step=8, label="DNN units to show"),
                 gr.Radio(list(ORIGINS), value=ORIGINS[0], label="models"),
             ], [session])
             d = crops.DEFAULTS
-            _lesson_tab(by_key["crop"], make_crop_lesson(lab), lambda: [
+            _lesson_tab(lab, by_key["crop"], make_crop_lesson(lab), lambda: [
                 gr.Slider(100, 5_000, value=d["examples"], step=100, label="test digits"),
                 gr.Slider(8, 26, value=d["smallest_crop"], step=2, label="smallest crop (pixels a side)"),
                 gr.Slider(2, 14, value=d["largest_shift"], step=2, label="largest shift (pixels)"),
                 gr.Radio(list(ORIGINS), value=ORIGINS[0], label="models"),
             ], [])
             d = boundary.DEFAULTS
-            _lesson_tab(by_key["boundary"], boundary_lesson, lambda: [
+            _lesson_tab(lab, by_key["boundary"], boundary_lesson, lambda: [
                 gr.Radio(list(boundary.DATASETS), value=d["dataset"], label="data set (scikit-learn)"),
                 gr.Slider(0, 32, value=d["hidden"], step=1, label="hidden units (0: logistic regression)"),
                 gr.Slider(0.01, 10, value=d["lr"], step=0.01, label="learning rate (SGD)"),
@@ -225,14 +230,14 @@ def build(lab: Lab, session: gr.State) -> None:
                 gr.Slider(10, 3_000, value=d["steps"], step=10, label="steps"),
             ], [])
             d = regression.DEFAULTS
-            _lesson_tab(by_key["regression"], regression_lesson, lambda: [
+            _lesson_tab(lab, by_key["regression"], regression_lesson, lambda: [
                 gr.Slider(0.001, 1.5, value=d["lr"], step=0.001, label="learning rate"),
                 gr.Slider(5, 500, value=d["steps"], step=5, label="steps"),
                 gr.Slider(0, 3, value=d["noise"], step=0.1, label="noise"),
                 gr.Checkbox(value=d["outlier"], label="add one outlier"),
             ], [])
             d = overfitting.DEFAULTS
-            _lesson_tab(by_key["overfit"], overfit_lesson, lambda: [
+            _lesson_tab(lab, by_key["overfit"], overfit_lesson, lambda: [
                 gr.Slider(100, 5_000, value=d["examples"], step=100, label="training examples"),
                 gr.Slider(5, 100, value=d["epochs"], step=5, label="epochs"),
                 gr.Slider(1, 20, value=d["patience"], step=1, label="early-stopping patience"),
@@ -240,7 +245,7 @@ def build(lab: Lab, session: gr.State) -> None:
                 gr.Slider(0, 0.8, value=d["dropout"], step=0.05, label="dropout"),
             ], [])
             d = recurrent.DEFAULTS
-            _lesson_tab(by_key["recurrent"], recurrent_lesson, lambda: [
+            _lesson_tab(lab, by_key["recurrent"], recurrent_lesson, lambda: [
                 gr.Slider(200, 6_920, value=d["examples"], step=100, label="training sentences"),
                 gr.Slider(1, 5, value=d["epochs"], step=1, label="epochs"),
                 gr.Slider(8, 128, value=d["size"], step=8, label="embedding and state size"),

@@ -7,15 +7,17 @@ from training.data import TRAIN_SIZES
 from ui import handlers
 from ui.handlers import Lab
 from ui.inputs import RETRAIN_RANGES
+from ui.tabs import runs
 
 CSS = "progress { width: 100%; height: 14px; }"
 FIRST_KIND = "cnn"  # the kind the tab opens with
 
 
-def build(lab: Lab, session: gr.State) -> None:
+def build(lab: Lab, session: gr.State) -> dict:
+    """The tab; returns its settings controls by their link names (ui/links.py CONTROLS), for teacher links."""
     first = registry.get(FIRST_KIND)
     shows = {name: name in first.retrain_controls for name in registry.RETRAIN_CONTROLS}
-    with gr.Tab("3 · Retrain"):
+    with gr.Tab("3 · Retrain", id="retrain") as tab:
         gr.Markdown("Train a model yourself. It replaces the shipped one **in your browser only** — other "
                     "students keep theirs. Use a small subset on a CPU: a few thousand examples train in seconds.")
         with gr.Row():
@@ -42,23 +44,31 @@ def build(lab: Lab, session: gr.State) -> None:
                 with gr.Row():
                     train = gr.Button("Train", variant="primary")
                     stop = gr.Button("Stop", variant="stop")
+                link_button, shipped_button, link = runs.link_section()
             with gr.Column(scale=2):
                 status = gr.HTML("Choose settings and press <b>Train</b>.", elem_id="status")
                 curves = gr.Plot(label="training curves", elem_id="curves")
                 scores = gr.Markdown()
                 confusion = gr.Plot(label="confusion matrix")
+                grid, examples = runs.confusion_section()
                 download = gr.DownloadButton("Download model (config + safetensors)", visible=False)
                 with gr.Accordion("Push to the Hugging Face Hub", open=False):
                     repo = gr.Textbox(label="repository, e.g. your-name/mnist-cnn")
                     token = gr.Textbox(label="write token (used once, never stored)", type="password")
                     push = gr.Button("Push")
                     pushed = gr.Markdown()
+        history = runs.history_section()
         log_lr.change(handlers.lr_text, log_lr, lr_note, api_name=False, show_progress="hidden")
-        kind.change(handlers.controls_for, kind, [hidden, dropout, init, bidirectional, subset], api_name=False)
+        # .input, not .change: a teacher link sets the kind and its own subset together (ui/tabs/runs.py)
+        kind.input(handlers.controls_for, kind, [hidden, dropout, init, bidirectional, subset], api_name=False)
         settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset, session]
         # preprocess=False: the values reach the handler as sent, and it checks each (gradio's own checks let
         # NaN through and answer a string or a null with a generic error)
-        train.click(lab.train, settings, [status, curves, scores, confusion, download, session],
-                    api_name="train", concurrency_limit=2, concurrency_id="train", preprocess=False)
+        trained = train.click(lab.train, settings, [status, curves, scores, confusion, download, session],
+                              api_name="train", concurrency_limit=2, concurrency_id="train", preprocess=False)
         stop.click(lab.stop, None, status, api_name="stop", queue=False)
         push.click(lab.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")
+        controls = dict(model=kind, lr=log_lr, epochs=epochs, patience=patience, batch=batch_size, examples=subset,
+                        hidden=hidden, dropout=dropout, init=init, bidirectional=bidirectional)
+        runs.wire(lab, trained, tab, grid, examples, history, link_button, shipped_button, link, status, controls)
+    return controls

@@ -20,7 +20,7 @@ EXAMPLE_SENTENCES = [
 
 
 def build(lab: Lab, session: gr.State) -> None:
-    with gr.Tab("2 · Sentiment & similarity"):
+    with gr.Tab("2 · Sentiment & similarity", id="sentiment"):
         with gr.Row():
             with gr.Column():
                 sentence = gr.Textbox(label="A sentence (a film review works best)", lines=2, max_length=MAX_TEXT_CHARS,

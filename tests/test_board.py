@@ -1,0 +1,203 @@
+"""The class board: its store on SQLite and PostgreSQL, and the app's API with students in two classes.
+
+The PostgreSQL server is started by the test from the machine's own binaries
+(Debian's `postgresql` package, which .ci/run installs); without them these
+tests skip, or fail where DATABASE_TESTS=required (CI).
+"""
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from ui.board import Board, BoardError
+from ui.history import Run, RunHistory
+
+
+def postgres_bin() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return versions[-1].parent if versions else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A PostgreSQL server of its own in a temporary folder, on a free port; its URL."""
+    from conftest import free_port
+
+    folder = postgres_bin()
+    if folder is None:
+        message = "PostgreSQL is not installed (apt-get install postgresql)"
+        if os.environ.get("DATABASE_TESTS") == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    data = Path(tempfile.mkdtemp(prefix="board-pg-"))
+    as_user = []
+    if os.geteuid() == 0:  # postgres refuses to run as root: run it as Debian's postgres user
+        shutil.chown(data, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run([*as_user, str(folder / "initdb"), "-D", str(data / "db"), "-U", "board", "--auth=trust",
+                    "--no-sync"], check=True, capture_output=True)
+    subprocess.run([*as_user, str(folder / "pg_ctl"), "-D", str(data / "db"), "-w", "-l", str(data / "log"),
+                    "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://board@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, str(folder / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'board.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def finished(accuracy: float, lr: float, kind: str = "dnn") -> Run:
+    return Run(kind, kind.upper(), {"lr": lr, "epochs": 2}, 3.0, 2, accuracy - 0.01, accuracy, number=1)
+
+
+# ---- the store -------------------------------------------------------------------------------------------------------
+
+
+def test_a_board_keeps_its_posts_per_class_and_only_the_teacher_deletes_and_closes(database_url):
+    board = Board(database_url)
+    code, key = board.create("7B physics", "lr")
+    other, other_key = board.create("7C", "epochs")
+    first = board.post(code, "Ada", finished(0.97, 0.003), "session-a:1")
+    board.post(code, "Bo", finished(0.91, 0.1), "session-b:1")
+    board.post(other, "Cy", finished(0.5, 0.01), "session-c:1")
+    info, posts = board.posts(code)
+    assert info.title == "7B physics" and info.study == "lr"
+    assert {p.nickname for p in posts} == {"Ada", "Bo"} and {p.test_accuracy for p in posts} == {0.97, 0.91}
+    assert [p.nickname for p in board.posts(other)[1]] == ["Cy"]
+    with pytest.raises(BoardError, match="already"):
+        board.post(code, "Ada again", finished(0.97, 0.003), "session-a:1")
+    with pytest.raises(BoardError, match="teacher key"):
+        board.delete(code, other_key, first)  # another class's key
+    with pytest.raises(BoardError, match="no post"):
+        board.delete(other, other_key, first)  # a post of another class, through one's own class
+    board.delete(code, key, first)
+    assert [p.nickname for p in board.posts(code)[1]] == ["Bo"]
+    with pytest.raises(BoardError, match="teacher key"):
+        board.close(code, "not-the-key")
+    board.close(code, key)
+    with pytest.raises(BoardError, match="closed"):
+        board.post(code, "Di", finished(0.9, 0.01), "session-d:1")
+    assert board.posts(code)[0].closed and len(board.posts(code)[1]) == 1  # a closed board is still shown
+    board.dispose()
+    again = Board(database_url)  # as after a restart: a new engine on the same database
+    assert [p.nickname for p in again.posts(code)[1]] == ["Bo"] and again.posts(code)[0].closed
+    again.dispose()
+
+
+@pytest.mark.parametrize("nickname", ["", " ", "x" * 25, "tab\tin\x00side", "\u200b"])
+def test_nicknames_must_be_short_plain_text(tmp_path, nickname):
+    board = Board(f"sqlite:///{tmp_path / 'board.sqlite3'}")
+    code, _ = board.create("class", "lr")
+    with pytest.raises(BoardError, match="nickname"):
+        board.post(code, nickname, finished(0.9, 0.01), "s:1")
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "abcdefgh!", "OOOOOOOO", None, 12345678])
+def test_malformed_class_codes_are_refused_before_any_query(tmp_path, code):
+    with pytest.raises(BoardError, match="class code"):
+        Board(f"sqlite:///{tmp_path / 'board.sqlite3'}").posts(code)
+
+
+# ---- through the app's API -------------------------------------------------------------------------------------------
+
+TRAIN = dict(kind="dnn", log_lr=-2.5, epochs=1, patience=1, batch_size=64, hidden=32, dropout=0.0, init="default",
+             bidirectional=True, subset=500)
+
+
+@contextlib.contextmanager
+def serving(url: str):
+    """The app with its boards in the database at `url`, on a free port (sharing the test app's training workers)."""
+    from conftest import free_port
+
+    import app
+    from ui.handlers import Lab
+
+    lab = Lab(app.SHIPPED, app.LOAD_ERRORS, app.LAB.workers, app.LAB.stops, app.LAB.retrained, RunHistory(),
+              Board(url))
+    demo = app.build(lab)
+    port = free_port()
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+        lab.board.dispose()
+
+
+def student(url: str) -> Client:
+    client = Client(url, verbose=False)
+    status, *_ = client.predict(*TRAIN.values(), api_name="/train")
+    assert "Done" in status, status
+    return client
+
+
+@pytest.mark.data
+def test_students_post_their_own_runs_to_their_class_only_and_the_board_survives_a_restart(database_url):
+    with serving(database_url) as url:
+        teacher = Client(url, verbose=False)
+        _, code, key = teacher.predict("7B", "lr", api_name="/board_create")
+        _, other, other_key = teacher.predict("7C", "lr", api_name="/board_create")
+        ada, bo, cy = student(url), student(url), student(url)
+        table = ada.predict(api_name="/runs")
+        assert len(table["data"]) == 1 and table["data"][0][1] == "DNN (fully connected)" \
+            and table["data"][0][5].endswith("%")
+        with pytest.raises(AppError, match="no finished run number 7"):
+            ada.predict(code, "Ada", 7, api_name="/board_post")  # a run this browser never finished
+        with pytest.raises(AppError, match="Finish a training run"):
+            teacher.predict(code, "Teach", None, api_name="/board_post")  # no run at all in this session
+        assert "Posted as post" in ada.predict(code, "Ada", 1, api_name="/board_post")
+        assert "Posted as post" in bo.predict(code, "<b>Bo</b>", None, api_name="/board_post")
+        assert "Posted as post" in cy.predict(other, "Cy", None, api_name="/board_post")
+        with pytest.raises(AppError, match="already"):
+            ada.predict(code, "Ada", 1, api_name="/board_post")
+        note, board, figure = bo.predict(code, "test accuracy", "all models", api_name="/board_show")
+        assert "2 post(s)" in note and "best so far" in note
+        assert sorted(row[1] for row in board["data"]) == ["<b>Bo</b>", "Ada"]  # plain text, as typed
+        mine = ada.predict(api_name="/runs")["data"][0]
+        assert any(row[4] == mine[5] for row in board["data"])  # the accuracy the server measured, not a client's
+        labels = [t for trace in json.loads(figure["plot"])["data"] for t in trace.get("text") or []]
+        assert sorted(labels) == ["&lt;b&gt;Bo&lt;/b&gt;", "Ada"]  # escaped: plotly reads some tags in labels
+        note, board, _ = cy.predict(other, "newest", "all models", api_name="/board_show")
+        assert [row[1] for row in board["data"]] == ["Cy"]
+        post_of_ada = next(row[0] for row in ada.predict(code, "nickname", "dnn", api_name="/board_show")[1]["data"]
+                           if row[1] == "Ada")
+        with pytest.raises(AppError, match="teacher key"):
+            cy.predict(code, other_key, post_of_ada, api_name="/board_delete")  # class 2's key, class 1's board
+        with pytest.raises(AppError, match="no post"):
+            cy.predict(other, other_key, post_of_ada, api_name="/board_delete")  # class 1's post via class 2
+        assert "deleted" in teacher.predict(code, key, post_of_ada, api_name="/board_delete")
+        assert "closed" in teacher.predict(code, key, api_name="/board_close")
+        with pytest.raises(AppError, match="closed"):
+            ada.predict(code, "Ada", 1, api_name="/board_post")
+        with pytest.raises(AppError, match="no class"):
+            ada.predict("ZZZZZZZZ", "test accuracy", "all models", api_name="/board_show")
+    with serving(database_url) as url:  # a restart: new process state, the same database
+        note, board, _ = Client(url, verbose=False).predict(code, "test accuracy", "all models",
+                                                            api_name="/board_show")
+        assert [row[1] for row in board["data"]] == ["<b>Bo</b>"] and "closed" in note
+
+
+def test_a_nickname_in_the_boards_note_is_text_not_markdown_or_html():
+    from ui.tabs.board import plain
+
+    assert plain("![x](http://e/y.png)") == r"\!\[x\]\(http://e/y\.png\)"
+    assert plain("<b>Bo</b> **x**") == r"&lt;b&gt;Bo&lt;/b&gt; \*\*x\*\*"

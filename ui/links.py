@@ -1,0 +1,170 @@
+"""Teacher links: URL query parameters that open a tab with given settings, some of them locked.
+
+    /?tab=retrain&model=dnn&init=zeros&epochs=5&lock=init,epochs
+    /?tab=board&code=K7M2QX9P
+
+Every parameter is checked against the Retrain tab's own ranges (ui/inputs.py)
+and the registry; one that is unknown or out of range is left out and named in
+a note on the page, never an error, so a mistyped link still opens the app.
+`settings_query` builds the query from the tab's current controls for the
+"copy a link" button; the browser puts its own address in front (COPY).
+Locking only greys out the control in that page: a link is a worksheet, not
+access control.
+"""
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from models import registry
+from models.initialisation import SCHEMES
+from training.data import TRAIN_SIZES
+from ui.board import BoardError, check_code
+from ui.inputs import RETRAIN_RANGES
+
+TABS = ("draw", "sentiment", "retrain", "lessons", "board")
+# the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/tabs/retrain.py)
+CONTROLS = ("model", "lr", "epochs", "patience", "batch", "examples", "hidden", "dropout", "init", "bidirectional")
+WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hidden": "hidden"}
+GRADIO_PARAMETERS = ("view", "lang")  # gradio's own (?view=api; __theme=dark and the like start with _)
+LR_STEP = 0.25  # the learning-rate slider's step, in powers of ten
+
+IGNORED_UNKNOWN = "`{name}` is not a setting a link can give"
+IGNORED_VALUE = "`{name}={value}`: {why}"
+IGNORED_LOCK = "`lock={name}`: there is no such control to lock"
+NOTE = "ℹ️ This page was opened from a link. Ignored: {ignored}."
+LOCKED_NOTE = "🔒 Your teacher fixed: {names}."
+MUST_BE_ONE_OF = "must be one of {choices}"
+MUST_BE_NUMBER = "must be a {whole}number from {low:g} to {high:g}"
+MUST_BE_FLAG = "must be true or false"
+WHOLE_WORD = "whole "
+
+# the copy button's second step, in the browser: the page's address + the query, put on the clipboard
+COPY = """(query) => {
+    if (!query || !query.startsWith("?")) return query;
+    const url = window.location.origin + window.location.pathname + query;
+    try { navigator.clipboard.writeText(url).catch(() => {}); } catch (error) {}
+    return url;
+}"""
+
+
+@dataclass
+class Opened:
+    tab: str | None = None
+    values: dict = field(default_factory=dict)  # Retrain control name (CONTROLS) → the component's value
+    locked: list[str] = field(default_factory=list)
+    code: str | None = None
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        parts = []
+        if self.ignored:
+            parts.append(NOTE.format(ignored="; ".join(self.ignored)))
+        if self.locked:
+            parts.append(LOCKED_NOTE.format(names=", ".join(self.locked)))
+        return "\n\n".join(parts)
+
+
+def parse(params: dict[str, str]) -> Opened:
+    """What a link's query parameters ask for, each value checked; what is wrong goes to `ignored`."""
+    opened = Opened()
+    params = {str(k).strip().lower(): str(v).strip() for k, v in params.items()}
+    params = {k: v for k, v in params.items() if not k.startswith("_") and k not in GRADIO_PARAMETERS}
+    if "tab" in params:
+        tab = params.pop("tab").lower()
+        if tab in TABS:
+            opened.tab = tab
+        else:
+            opened.ignored.append(IGNORED_VALUE.format(name="tab", value=tab, why=_one_of(TABS)))
+    if "code" in params:
+        try:
+            opened.code = check_code(params.pop("code"))
+        except BoardError as error:
+            opened.ignored.append(IGNORED_VALUE.format(name="code", value="…", why=str(error)))
+    kind = registry.get(FIRST_KIND)
+    if "model" in params:
+        value = params.pop("model").lower()
+        if value in registry.retrainable():
+            kind = registry.get(value)
+            opened.values["model"] = value
+        else:
+            opened.ignored.append(IGNORED_VALUE.format(name="model", value=value, why=_one_of(registry.retrainable())))
+    lock = [n.strip().lower() for n in params.pop("lock", "").split(",") if n.strip()]
+    for name, value in params.items():
+        if name not in CONTROLS:
+            opened.ignored.append(IGNORED_UNKNOWN.format(name=name))
+            continue
+        try:
+            opened.values[name] = _value(name, value, kind)
+        except ValueError as error:
+            opened.ignored.append(IGNORED_VALUE.format(name=name, value=value, why=error))
+    for name in lock:
+        if name in CONTROLS:
+            opened.locked.append(name)
+        else:
+            opened.ignored.append(IGNORED_LOCK.format(name=name))
+    if (opened.values or opened.locked) and opened.tab is None:
+        opened.tab = "retrain"
+    return opened
+
+
+FIRST_KIND = "cnn"  # the Retrain tab opens with it (ui/tabs/retrain.py)
+
+
+def _value(name: str, text: str, kind):
+    """The component's value for link parameter `name`, or ValueError saying what it must be."""
+    if name == "init":
+        if text not in SCHEMES:
+            raise ValueError(_one_of(SCHEMES))
+        return text
+    if name == "bidirectional":
+        if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(MUST_BE_FLAG)
+        return text.lower() in ("true", "1", "yes")
+    if name == "lr":
+        low, high = (10 ** x for x in RETRAIN_RANGES["log_lr"])
+        number = _number(text, low, high, False)
+        return round(math.log10(number) / LR_STEP) * LR_STEP  # the slider holds 10^x in steps of 0.25
+    if name == "examples":
+        return _number(text, RETRAIN_RANGES["subset"][0], TRAIN_SIZES[kind.dataset], True)
+    low, high = RETRAIN_RANGES[WHOLE.get(name, name)]
+    return _number(text, low, high, name in WHOLE)
+
+
+def _number(text: str, low: float, high: float, whole: bool):
+    why = MUST_BE_NUMBER.format(whole=WHOLE_WORD if whole else "", low=low, high=high)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(why) from None
+    if not math.isfinite(number) or not low <= number <= high or (whole and number != round(number)):
+        raise ValueError(why)
+    return int(number) if whole else number
+
+
+def _one_of(choices) -> str:
+    return MUST_BE_ONE_OF.format(choices=", ".join(choices))
+
+
+def settings_query(*values) -> str:
+    """The query of a link to the Retrain tab with these control values (in CONTROLS' order)."""
+    chosen = dict(zip(CONTROLS, values, strict=True))
+    kind = registry.get(chosen["model"]) if chosen["model"] in registry.retrainable() else registry.get(FIRST_KIND)
+    query = {"tab": "retrain", "model": kind.name}
+    for name, value in chosen.items():
+        if name == "model" or value is None:
+            continue
+        if name in ("hidden", "dropout", "init", "bidirectional") and _control(name) not in kind.retrain_controls:
+            continue  # this kind has no such control
+        if name == "lr":
+            value = f"{10 ** float(value):.3g}"
+        elif isinstance(value, bool):
+            value = str(value).lower()
+        elif isinstance(value, float) and value == round(value) and name != "dropout":
+            value = int(value)
+        query[name] = value
+    return "?" + urlencode(query, safe=",")
+
+
+def _control(name: str) -> str:
+    return {"hidden": "hidden_size"}.get(name, name)

@@ -1,0 +1,133 @@
+"""Tab 3's classroom parts: the clickable confusion matrix, the run history with overlaid curves, the way back to
+the shipped model, and the "link to these settings" a teacher hands out.
+
+The history itself is ui/history.py (kept per browser session on the server);
+the link's format is ui/links.py. API: `runs` (this session's table) and
+`use_shipped` (forget this session's retrained model of a kind).
+"""
+import gradio as gr
+
+from models import registry
+from training.data import TRAIN_SIZES
+from ui import confusion, history, inputs, links
+from ui.handlers import Lab
+
+CONFUSION_HELP = "**Click a cell** to see the test examples with that true and predicted class."
+HISTORY_TITLE = "### Your runs\nEvery run you finish in this browser (retrains and lessons), newest first."
+SHIPPED_AGAIN = "Tabs 1 and 2 use the shipped {kind} again."
+NOTHING_TO_DROP = "You have no retrained {kind}: the shipped one is already in use."
+LINK_HELP = "A link that opens this tab with these settings (add `&lock=epochs,init` to fix controls)."
+
+
+def _session(request: gr.Request | None) -> str | None:
+    return getattr(request, "session_hash", None)
+
+
+def confusion_section() -> tuple[gr.Dataframe, gr.HTML]:
+    """Laid out under the confusion plot: the matrix as a table whose cells can be clicked, and their examples."""
+    gr.Markdown(CONFUSION_HELP)
+    grid = gr.Dataframe(interactive=False, elem_id="confusion-table", label="confusion matrix (rows: true class)")
+    examples = gr.HTML(confusion.PICK, elem_id="confusion-examples")
+    return grid, examples
+
+
+def history_section() -> dict:
+    gr.Markdown(HISTORY_TITLE)
+    table = gr.Dataframe(history.table([]), interactive=False, wrap=True, elem_id="runs-table")
+    compare = gr.CheckboxGroup([], label="overlay the curves of", elem_id="runs-compare")
+    overlay = gr.Plot(show_label=False, elem_id="runs-overlay")
+    return dict(table=table, compare=compare, overlay=overlay)
+
+
+def link_section() -> tuple[gr.Button, gr.Button, gr.Textbox]:
+    with gr.Row():
+        button = gr.Button("🔗 Copy a link to these settings", size="sm", elem_id="copy-link")
+        shipped = gr.Button("↩ Use the shipped model again", size="sm", elem_id="use-shipped")
+    link = gr.Textbox(label="link to these settings", info=LINK_HELP, buttons=["copy"], elem_id="settings-link")
+    return button, shipped, link
+
+
+def make_handlers(lab: Lab) -> dict:
+    def runs(request: gr.Request = None):
+        """This browser session's runs as a table, newest first."""
+        return history.table(lab.history.runs(_session(request)))
+
+    def refresh(chosen, request: gr.Request = None):
+        """After a run: the overlay's choices (the new run ticked too), the clickable matrix, its examples cleared."""
+        found = lab.history.runs(_session(request))
+        latest = lab.history.latest(_session(request), retrain_only=True)
+        options = history.choices(found)
+        numbers = {n for _, n in options}
+        ticked = [n for n in (chosen or []) if n in numbers]
+        if latest is not None and latest is found[-1] and latest.number not in ticked:
+            ticked.append(latest.number)
+        grid = confusion.table(latest.confusion, latest.classes) if latest is not None else None
+        return (gr.update(choices=options, value=ticked), _overlay(found, ticked), grid,
+                confusion.PICK if latest is not None else confusion.NO_RUN)
+
+    def compare(chosen, request: gr.Request = None):
+        return _overlay(lab.history.runs(_session(request)), chosen or [])
+
+    def cell(event: gr.SelectData, request: gr.Request = None):
+        latest = lab.history.latest(_session(request), retrain_only=True)
+        if latest is None:
+            return confusion.NO_RUN
+        row, column = event.index if isinstance(event.index, (list, tuple)) else (-1, -1)
+        return confusion.show(latest.cells, latest.confusion, latest.classes, row, column)
+
+    def use_shipped(kind, request: gr.Request = None):
+        kind = inputs.choice(kind, "model", registry.retrainable())
+        dropped = lab.retrained.drop(_session(request), kind)
+        return (SHIPPED_AGAIN if dropped else NOTHING_TO_DROP).format(kind=kind.upper())
+
+    return dict(runs=runs, refresh=refresh, compare=compare, cell=cell, use_shipped=use_shipped)
+
+
+def _overlay(found: list, chosen: list):
+    picked = [r for r in found if r.number in set(chosen) and r.curves]
+    return history.overlay(picked) if picked else None
+
+
+def wire(lab: Lab, trained, tab: gr.Tab, grid, examples, parts: dict, link_button, shipped_button, link,
+         status, controls: dict) -> None:
+    """The events of these parts; `trained` is the Train button's event, `controls` the tab's settings by name."""
+    handlers = make_handlers(lab)
+    after = [parts["compare"], parts["overlay"], grid, examples]
+    trained.then(handlers["runs"], None, parts["table"], api_name="runs").then(
+        handlers["refresh"], parts["compare"], after, api_name=False)
+    tab.select(handlers["runs"], None, parts["table"], api_name=False).then(
+        handlers["refresh"], parts["compare"], after, api_name=False)
+    parts["compare"].input(handlers["compare"], parts["compare"], parts["overlay"], api_name=False)
+    grid.select(handlers["cell"], None, examples, api_name=False)
+    shipped_button.click(handlers["use_shipped"], controls["model"], status, api_name="use_shipped")
+    link_button.click(links.settings_query, [controls[n] for n in links.CONTROLS], link, api_name=False,
+                      queue=False).then(None, link, link, js=links.COPY, api_name=False)
+
+
+def open_link(request: gr.Request = None) -> tuple:
+    """On page load: the tab, Retrain controls and class code a link's query parameters ask for, and the note.
+
+    Outputs: tabs, the controls in links.CONTROLS' order, the board's class code, the note."""
+    params = dict(getattr(request, "query_params", None) or {})
+    opened = links.parse(params) if params else links.Opened()
+    kind = registry.get(opened.values.get("model", links.FIRST_KIND))
+    updates = {name: {} for name in links.CONTROLS}
+    if "model" in opened.values:  # what choosing the kind by hand does (handlers.controls_for)
+        for name, control in (("hidden", "hidden_size"), ("dropout", "dropout"), ("init", "init"),
+                              ("bidirectional", "bidirectional")):
+            updates[name]["visible"] = control in kind.retrain_controls
+        updates["examples"] |= dict(maximum=TRAIN_SIZES[kind.dataset], value=kind.retrain_subset)
+    for name, value in opened.values.items():
+        updates[name]["value"] = value
+    for name in opened.locked:
+        updates[name]["interactive"] = False
+    note = opened.note
+    return (gr.update(selected=opened.tab) if opened.tab else gr.update(),
+            *(gr.update(**u) for u in updates.values()),
+            gr.update(value=opened.code) if opened.code else gr.update(),
+            gr.update(value=note, visible=bool(note)))
+
+
+def wire_links(demo: gr.Blocks, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown) -> None:
+    demo.load(open_link, None, [tabs, *(controls[n] for n in links.CONTROLS), code, note], api_name=False,
+              queue=False)
