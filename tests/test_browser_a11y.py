@@ -78,9 +78,10 @@ def open_accordions(scope):
             button.click()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])  # gradio follows the system's dark mode
 @pytest.mark.parametrize("language", languages())
-def test_no_serious_axe_violation_on_any_tab(browser, app_url, axe, language):  # noqa: F811
-    page = open_in(browser, app_url, language)
+def test_no_serious_axe_violation_on_any_tab(browser, app_url, axe, language, scheme):  # noqa: F811
+    page = open_in(browser, app_url, language, color_scheme=scheme)
     found = []
     for index in range(top_tabs(page).count()):
         name = open_tab(page, index)

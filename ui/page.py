@@ -40,6 +40,9 @@ THEME = gr.themes.Soft().set(
 LIVE_REGIONS = ("verdict", "status")  # elem_ids whose changes a screen reader announces
 
 CSS = """
+/* the theme has no dark variant of the accent (gradio 6.31), and no colour reaches 4.5:1 on both white and the
+   dark theme's near-black: the selected tab's indigo-600 is lightened to indigo-400 in dark mode (6.4:1) */
+.dark { --color-accent: var(--primary-400) !important; }
 /* a visible focus ring on every control, whatever gradio draws for it */
 :focus-visible { outline: 3px solid #4338ca !important; outline-offset: 2px !important; }
 .dark :focus-visible { outline-color: #a5b4fc !important; }
