@@ -5,7 +5,8 @@ recurrent cell never reads padding. The sentence embedding — the vector the
 classifier head reads — is the element-wise maximum of the cell's outputs over
 the words of the sentence (both directions concatenated when bidirectional).
 The model carries its vocabulary in its config, so it always tokenises text the
-way it was trained.
+way it was trained: English words the SST-2 way (models/text.py), Korean text as
+subword pieces of the vocabulary learnt on NSMC (models/korean.py).
 """
 import functools
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from models import korean
 from models.fields import setting
 from models.text import UNK, encode, tokenize
 
@@ -34,18 +36,31 @@ class RNNConfig:
     num_classes: int = 2
 
 
+@dataclass
+class KoreanRNNConfig(RNNConfig):
+    """The same networks for Korean (NSMC): a cell named apart from the kind, subword pieces instead of words."""
+
+    kind: str = "lstm-ko"
+    cell: str = "lstm"  # rnn | lstm | gru
+    # a vocabulary of ~16k pieces; a wider embedding would pass the 10 MB a checkpoint may weigh
+    embedding_dim: int = setting(128, "piece-embedding size")
+    hidden_size: int = setting(128, "recurrent state size per direction")
+    dropout: float = setting(0.3, "dropout probability on the piece and sentence embeddings")
+
+
 class SentenceClassifier(nn.Module, PyTorchModelHubMixin):
     def __init__(self, config: RNNConfig):
         super().__init__()
-        if config.kind not in CELLS:
-            raise ValueError(f"kind must be one of {sorted(CELLS)}, not {config.kind!r}")
+        cell = getattr(config, "cell", config.kind)  # an English config's kind is its cell
+        if cell not in CELLS:
+            raise ValueError(f"kind must be one of {sorted(CELLS)}, not {cell!r}")
         self.config = config
         self.embedding = nn.Embedding(len(config.vocab), config.embedding_dim, padding_idx=0)
         # N(0, 1), PyTorch's default, is so large that AdamW's small steps barely move a word away from
         # its random start in the few epochs before over-fitting; a small start lets the learnt part dominate.
         nn.init.normal_(self.embedding.weight, std=0.1)
         self.embedding.weight.data[0] = 0
-        self.cell = CELLS[config.kind](
+        self.cell = CELLS[cell](
             config.embedding_dim,
             config.hidden_size,
             num_layers=config.num_layers,
@@ -74,8 +89,22 @@ class SentenceClassifier(nn.Module, PyTorchModelHubMixin):
         """The words this model has an embedding for (built on first use; the vocabulary never changes)."""
         return frozenset(self.config.vocab) - {UNK}
 
+    @functools.cached_property
+    def tokeniser(self) -> korean.Tokeniser | None:
+        """The tokeniser of a Korean model (its own vocabulary's pieces); None for an English one."""
+        return korean.Tokeniser(self.config.vocab) if isinstance(self.config, KoreanRNNConfig) else None
+
+    def word_tokens(self, text: str) -> list[list[str]]:
+        """The tokens this model reads in `text`, word by word: one token a word in English, pieces in Korean."""
+        if self.tokeniser is not None:
+            return self.tokeniser.word_pieces(text)
+        return [[token] for token in tokenize(text)]
+
+    def tokenize(self, text: str) -> list[str]:
+        return [token for word in self.word_tokens(text) for token in word]
+
     def encode_text(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Tokenise raw strings with this model's own vocabulary: (ids, lengths) on the model's device."""
         device = self.embedding.weight.device
-        ids, lengths = encode([tokenize(t) for t in texts], self.config.vocab)
+        ids, lengths = encode([self.tokenize(t) for t in texts], self.config.vocab)
         return ids.to(device), lengths.to(device)

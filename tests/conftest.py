@@ -20,15 +20,16 @@ os.environ["PLAYGROUND_DATABASE"] = f"sqlite:///{tempfile.mkdtemp(prefix='board-
 
 
 def missing_data() -> str | None:
-    """Why the data-dependent tests cannot run here, or None when MNIST and SST-2 are in the data folder."""
-    from training.data import MNIST_FILES, data_dir
+    """Why the data-dependent tests cannot run here, or None when MNIST, SST-2 and NSMC are in the data folder."""
+    from training.data import MNIST_FILES, NSMC_FILES, data_dir
 
     folder = data_dir()
     wanted = [folder / "MNIST" / "raw" / f"{name}-ubyte" for name in MNIST_FILES] + [folder / "sst2" / "train.txt"]
+    wanted += [folder / "nsmc" / name for name in NSMC_FILES.values()]
     absent = [str(path.relative_to(folder)) for path in wanted if not path.exists()]
     if not absent:
         return None
-    return (f"MNIST and SST-2 are needed, and {folder.resolve()} lacks {', '.join(absent)}: set DATA_DIR to a "
+    return (f"MNIST, SST-2 and NSMC are needed, and {folder.resolve()} lacks {', '.join(absent)}: set DATA_DIR to a "
             "folder that holds them (README, 'Data'), or run once on a machine with internet")
 
 

@@ -30,7 +30,7 @@ FIT_FLAGS = {  # the FitConfig fields the command line sets, with their meaning
     "weight_decay": "AdamW weight decay",
     "seed": "random seed for weights, batch order and the subset",
 }
-DATA_HELP = "folder holding MNIST/ and sst2/ (default: $DATA_DIR, else ./data)"
+DATA_HELP = "folder holding MNIST/, sst2/ and nsmc/ (default: $DATA_DIR, else ./data)"
 
 
 def _flag(parser: argparse.ArgumentParser, name: str, default, help: str, choices=None) -> None:
@@ -153,6 +153,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     metrics = score(model, test)
     print(f"{args.checkpoint}: {kind} on {describe_device(device)}")
     print_metrics(metrics, "test")
+    if (goal := registry.get(kind).accuracy_goal) is not None:
+        verdict = "met" if metrics["accuracy"] >= goal else "NOT met"
+        print(f"goal: test accuracy at least {goal:.1%}: {verdict} ({metrics['accuracy']:.2%})")
     print("confusion matrix (rows: true class, columns: predicted):")
     for row in metrics["confusion_matrix"]:
         print("  " + " ".join(f"{v:5d}" for v in row))

@@ -7,6 +7,8 @@ variable, else ./data. MNIST is read by torchvision from `<dir>/MNIST/raw`
 missing, fetched from the Hub dataset SetFit/sst2 and written in that format.
 Fashion-MNIST, a second image set for the Retrain tab, is read by torchvision
 from `<dir>/FashionMNIST/raw` in MNIST's IDX format (downloaded when online).
+Korean movie reviews are read from `<dir>/nsmc/ratings_{train,test}.txt`
+(NSMC's format: a header, then id, review and label, tab-separated).
 """
 import contextlib
 import json
@@ -18,7 +20,8 @@ from urllib.parse import urlparse
 
 import torch
 
-from models.text import build_vocab, encode
+from models import korean
+from models.text import PAD, UNK, build_vocab, encode
 
 VALIDATION_SIZE = 5_000  # MNIST images held out of the 60k training set
 SPLIT_SEED = 0  # fixed, so every run validates on the same images
@@ -172,13 +175,61 @@ def load_sst2(path: str | None = None, vocab: list[str] | None = None,
     return splits, vocab
 
 
+NSMC_FILES = {"train": "ratings_train.txt", "test": "ratings_test.txt"}
+NSMC_VOCAB = 16_000  # subword pieces learnt on the training reviews (models/korean.py); see load_nsmc
+
+
+def read_nsmc_file(path: Path) -> tuple[list[str], list[int]]:
+    """Reviews and labels of an NSMC file ("id<TAB>document<TAB>label" after a header line)."""
+    texts, labels = [], []
+    with path.open(encoding="utf-8") as lines:
+        header = next(lines, "").rstrip("\n").split("\t")
+        if header != ["id", "document", "label"]:
+            raise ValueError(f"{path}:1: expected the header id, document, label; got {header}")
+        for number, line in enumerate(lines, start=2):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 3 or fields[2] not in ("0", "1"):
+                raise ValueError(f"{path}:{number}: expected id, review and a 0/1 label, tab-separated")
+            texts.append(fields[1])
+            labels.append(int(fields[2]))
+    return texts, labels
+
+
+def load_nsmc(path: str | None = None, vocab: list[str] | None = None) -> tuple[dict[str, Split], list[str]]:
+    """NSMC as padded subword ids + lengths per split, and the vocabulary (learnt on train unless given).
+
+    Validation is VALIDATION_SIZE reviews held out of the 150k training ones (fixed seed), test the 50k test ones.
+    """
+    folder = data_dir(path) / "nsmc"
+    if not (folder / NSMC_FILES["train"]).exists():
+        raise _missing("NSMC (Korean movie reviews)", folder, "it is not downloaded automatically")
+    train_texts, train_labels = read_nsmc_file(folder / NSMC_FILES["train"])
+    test_texts, test_labels = read_nsmc_file(folder / NSMC_FILES["test"])
+    order = torch.randperm(len(train_texts), generator=torch.Generator().manual_seed(SPLIT_SEED)).tolist()
+    val = order[: min(VALIDATION_SIZE, len(order) // 12)]  # 5,000 of 150,000; a tiny file keeps most for training
+    held_out = set(val)
+    texts = {"train": [t for i, t in enumerate(train_texts) if i not in held_out],
+             "val": [train_texts[i] for i in val], "test": test_texts}
+    labels = {"train": [y for i, y in enumerate(train_labels) if i not in held_out],
+              "val": [train_labels[i] for i in val], "test": test_labels}
+    vocab = vocab or korean.learn_vocab(texts["train"], NSMC_VOCAB, [PAD, UNK])
+    tokeniser = korean.Tokeniser(vocab)
+    splits = {}
+    for split in texts:
+        ids, lengths = encode([tokeniser.pieces(t) for t in texts[split]], vocab)
+        splits[split] = Split((ids, lengths), torch.tensor(labels[split]))
+    return splits, vocab
+
+
 # A registry kind's `dataset` names its loader here: (path, vocab) -> (splits, vocab or None).
 LOADERS = {
     "mnist": lambda path=None, vocab=None: (load_mnist(path), None),
     "sst2": load_sst2,
     "fashion": lambda path=None, vocab=None: (load_fashion(path), None),
+    "nsmc": load_nsmc,
 }
-TRAIN_SIZES = {"mnist": 55_000, "sst2": 6_920, "fashion": 55_000}  # training examples each loader gives
+# training examples each loader gives
+TRAIN_SIZES = {"mnist": 55_000, "sst2": 6_920, "fashion": 55_000, "nsmc": 150_000 - VALIDATION_SIZE}
 
 
 def _digits(path=None, vocab=None):

@@ -5,6 +5,7 @@ failure (empty canvas, empty or odd text, missing data, diverging training)
 into a message, so nothing a user does raises into the UI.
 """
 import contextlib
+import itertools
 
 import gradio as gr
 import numpy as np
@@ -15,9 +16,9 @@ from models import registry
 from models.initialisation import SCHEMES
 from training.data import TRAIN_SIZES
 from ui import digit_check, digits, inputs, plots, report, sentiment, strokes
-from ui.retrain import StopRequests, WorkerPool
 from ui.board import Board
 from ui.history import Run, RunHistory
+from ui.retrain import StopRequests, WorkerPool
 from ui.sketch import ink_from_image, to_mnist
 from ui.store import RetrainedModels
 
@@ -49,9 +50,9 @@ class Lab:
                  retrained: RetrainedModels, history: RunHistory | None = None, board: Board | None = None):
         self.shipped, self.load_errors = shipped, load_errors
         self.workers, self.stops, self.retrained = workers, stops, retrained
-
         self.history = history or RunHistory()  # every finished run of each browser session (ui/history.py)
         self.board = board or Board()  # the class boards, in the database (ui/board.py)
+
     def _model(self, kind: str, request: gr.Request | None):
         entry = self.retrained.get(_session(request), kind)
         return entry.model if entry is not None else self.shipped.get(kind)
@@ -134,41 +135,53 @@ class Lab:
     # ---- tab 2: sentiment and similarity -------------------------------------------------------------------------
 
     def predict_sentiment(self, text, session, request: gr.Request = None):
-        """Outputs: note, one label per text kind, highlighted words, per-word trace."""
-        kinds = registry.names("text")
+        """Outputs: note, one label per cell (RNN, LSTM, GRU), highlighted tokens, per-word trace.
+
+        The models of the sentence's language answer (ui/sentiment.language_of): Korean for Hangul."""
         text = inputs.text(text)
+        language = sentiment.language_of(text)
+        kinds = registry.names("text", language)
         empty = (None,) * (len(kinds) + 2)
         if message := inputs.too_long(text, "The sentence"):
             return message, *empty
-        tokens = sentiment.clean_tokens(text)
         available = {k: m for k in kinds if (m := self._model(k, request)) is not None}
-        if not tokens:
+        if not sentiment.clean_tokens(text):
             return "Type a sentence to analyse.", *empty
         if not available:
-            return "No sentiment model is available.", *empty
+            return f"No {_language_word(language)}sentiment model is available.", *empty
         labels, traces = [], {}
         for kind in kinds:
             model = available.get(kind)
             if model is None:
                 labels.append(None)
                 continue
-            trace = sentiment.prefix_trace(model, tokens)
-            traces[kind] = trace.tolist()
+            words = sentiment.word_tokens(model, text)  # each model reads with its own vocabulary
+            ends = list(itertools.accumulate(map(len, words))) if language != "en" else None  # trace word by word
+            trace = sentiment.prefix_trace(model, [t for word in words for t in word], ends)
+            traces[getattr(model.config, "cell", kind)] = trace.tolist()  # rnn-ko's line looks like rnn's
             negative, positive = registry.get(kind).classes
             labels.append({positive: float(trace[-1]), negative: float(1 - trace[-1])})
-        known = sentiment.known_words(next(iter(available.values())), tokens)
+        reader = next(iter(available.values()))
+        words = sentiment.word_tokens(reader, text)
+        tokens = [t for word in words for t in word]
+        known = sentiment.known_words(reader, tokens)
         unknown = [t for t, k in zip(tokens, known, strict=True) if not k]
+        unit = "words" if language == "en" else "pieces"
         notes = []
-        if len(sentiment.tokenize(text)) > len(tokens):
-            notes.append(f"Only the first {len(tokens)} words were read.")
+        if len(reader.tokenize(text)) > len(tokens):
+            notes.append(f"Only the first {len(tokens)} {unit} were read.")
         if unknown:
-            notes.append(f"{len(unknown)} of {len(tokens)} words are unknown to the models and read as `<unk>`.")
+            notes.append(f"{len(unknown)} of {len(tokens)} {unit} are unknown to the models and read as `<unk>`.")
         if len(unknown) == len(tokens):
-            notes.append("With no known word, the answer is a guess.")
-        highlighted = [piece for t, k in zip(tokens, known, strict=True)
-                       for piece in ((t, None if k else "unknown"), (" ", None))]
-        note = " ".join(notes) or f"All {len(tokens)} words are in the models' vocabulary."
-        return note, *labels, highlighted, plots.token_trace(tokens, traces)
+            notes.append(f"With no known {unit[:-1]}, the answer is a guess.")
+        highlighted = [piece for word in words for i, t in enumerate(word)
+                       for piece in ((sentiment.shown(t), None if t in reader.known_words else "unknown"),
+                                     *([(" ", None)] if i == len(word) - 1 else []))]
+        note = " ".join(notes) or f"All {len(tokens)} {unit} are in the models' vocabulary."
+        if heading := sentiment.language_note(text, language):
+            note = f"{heading} {note}"
+        steps = ["".join(map(sentiment.shown, word)) for word in words] if language != "en" else tokens
+        return note, *labels, highlighted, plots.token_trace(steps, traces)
 
     def compare_sentences(self, first, second, session, request: gr.Request = None):
         first, second = inputs.text(first), inputs.text(second)
@@ -176,16 +189,19 @@ class Lab:
             return message
         if not sentiment.clean_tokens(first) or not sentiment.clean_tokens(second):
             return "Type two sentences to compare."
+        language = sentiment.language_of(f"{first}\n{second}")  # one set of models reads both
         rows = []
-        for kind in registry.names("text"):
+        for kind in registry.names("text", language):
             model = self._model(kind, request)
             if model is None:
                 continue
             cosine = sentiment.cosine_similarity(model, first, second)
             rows.append(f"| {kind.upper()} | {cosine:+.3f} | {_similarity_words(cosine)} |")
         if not rows:
-            return "No sentence model is available."
-        return ("| model | cosine similarity | reading |\n|---|---|---|\n" + "\n".join(rows) +
+            return f"No {_language_word(language)}sentence model is available."
+        heading = sentiment.pair_note(first, second, language)
+        return ((f"{heading}\n\n" if heading else "") + "| model | cosine similarity | reading |\n|---|---|---|\n" +
+                "\n".join(rows) +
                 "\n\nThese models were trained only to tell positive from negative, so sentences with the "
                 "same sentiment tend to point the same way even when they talk about different things.")
 
@@ -227,6 +243,7 @@ class Lab:
             return
         model = result.model.to("cpu").eval()
         archive = self.retrained.put(_session(request) or "", kind, model, result.report())
+        self.history.add(_session(request), Run.from_result(kind, settings, result, last.cells))
         yield (report.finished(fit) + report.zeros_note(settings.get("init"), result.metrics), curves,
                report.scores(result.metrics, kind),
                plots.confusion_heatmap(result.metrics["confusion_matrix"], list(entry.classes)),
@@ -243,7 +260,6 @@ class Lab:
         entry = self.retrained.get(_session(request), kind)
         if entry is None:
             return f"Retrain a {kind.upper()} first: only your own models can be pushed."
-        self.history.add(_session(request), Run.from_result(kind, settings, result, last.cells))
         if "/" not in repo_id:
             return "Give a repository as owner/name."
         if not token:
@@ -258,6 +274,11 @@ class Lab:
             message = str(error).replace(token, "***")
             return f"Could not push: {type(error).__name__}: {message.splitlines()[0] if message else ''}"
         return f"Pushed to [{repo_id}]({url}) (private)."
+
+
+def _language_word(language: str) -> str:
+    """"Korean " for a message about the Korean models; nothing for the English ones, the app's first."""
+    return "" if language == "en" else f"{registry.LANGUAGES[language]} "
 
 
 def _similarity_words(cosine: float) -> str:

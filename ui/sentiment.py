@@ -4,12 +4,27 @@ The per-word trace runs the model on every prefix of the sentence ("the",
 "the film", "the film is", ...) in one batch, so it shows how the positive
 probability moves as the model reads each word. Similarity is the cosine of
 the two sentence embeddings — the vectors each model's classifier reads.
+
+A sentence is read by the models of its script's language: Korean when it has
+Hangul and at most twice as many Latin letters as Hangul ones, else English.
+Korean models read subword pieces (models/korean.py), so their trace moves
+word by word (space to space) while the unknown pieces are marked one by one.
 """
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from models import korean
+from models.registry import LANGUAGES
 from models.text import MAX_TOKENS, encode, tokenize
+
+MIXED = {  # the note for a sentence with both scripts, by the language whose models read it
+    "ko": "This sentence mixes Korean and English; the **Korean** models read it, as it is mostly Hangul. They "
+          "learnt only a little English, so most English words are unknown pieces to them.",
+    "en": "This sentence mixes English and Korean; the **English** models read it, as it is mostly Latin letters. "
+          "They know no Korean: its words are unknown to them.",
+}
+KOREAN = "Read by the **Korean** models (trained on Korean movie reviews, NSMC), piece by piece."
 
 
 def known_words(model, tokens: list[str]) -> list[bool]:
@@ -21,10 +36,51 @@ def clean_tokens(text: str) -> list[str]:
     return tokenize(text or "")[:MAX_TOKENS]
 
 
+def language_of(text: str) -> str:
+    """"ko" when `text` has Hangul and no more than twice as many Latin letters as Hangul ones, else "en"."""
+    hangul = korean.hangul_letters(text or "")
+    return "ko" if hangul and korean.latin_letters(text) <= 2 * hangul else "en"
+
+
+def language_note(text: str, language: str) -> str | None:
+    """Which models read `text`, when it is not plain English: Korean, or both scripts mixed."""
+    if korean.hangul_letters(text or "") and korean.latin_letters(text or ""):
+        return MIXED[language]
+    return KOREAN if language == "ko" else None
+
+
+def pair_note(first: str, second: str, language: str) -> str | None:
+    """Which models compare two sentences, when they are not both plain English."""
+    languages = language_of(first), language_of(second)
+    if languages[0] != languages[1]:
+        names = [LANGUAGES[lang] for lang in languages]
+        return (f"Sentence A is {names[0]} and sentence B {names[1]}: the **{LANGUAGES[language]}** models read "
+                "both, and the words of the other language are unknown to them.")
+    return language_note(f"{first}\n{second}", language)
+
+
+def word_tokens(model, text: str) -> list[list[str]]:
+    """The tokens `model` reads in `text`, grouped by word, cut at MAX_TOKENS tokens (a word may be cut short)."""
+    words, count = [], 0
+    for word in model.word_tokens(text or ""):
+        if count >= MAX_TOKENS:
+            break
+        words.append(word[: MAX_TOKENS - count])
+        count += len(words[-1])
+    return words
+
+
+def shown(token: str) -> str:
+    """A token as the text shows it (a Korean piece without its "##")."""
+    return korean.display(token)
+
+
 @torch.inference_mode()
-def prefix_trace(model, tokens: list[str]) -> np.ndarray:
-    """Positive probability after each prefix of `tokens` (len(tokens),)."""
-    ids, lengths = encode([tokens[: i + 1] for i in range(len(tokens))], model.config.vocab)
+def prefix_trace(model, tokens: list[str], ends: list[int] | None = None) -> np.ndarray:
+    """Positive probability after each prefix of `tokens` (len(tokens),), or only after the prefixes of
+    `ends` tokens each (len(ends),), e.g. at the end of every word."""
+    ends = ends or range(1, len(tokens) + 1)
+    ids, lengths = encode([tokens[:end] for end in ends], model.config.vocab)
     return model(ids, lengths).softmax(dim=1)[:, 1].numpy()
 
 

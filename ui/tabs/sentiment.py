@@ -10,12 +10,19 @@ EXAMPLE_PAIRS = [
     ["a gorgeous , witty , seductive movie .", "the plot is a dull , tedious mess ."],
     ["i loved every minute of it", "i hated every minute of it"],
     ["the acting is wonderful", "the weather was cloudy on tuesday"],
+    # Korean pairs are read by the Korean models (chosen by the script)
+    ["배우들 연기가 정말 최고였어요", "스토리도 탄탄하고 재밌네요"],
+    ["배우들 연기가 정말 최고였어요", "시간 아깝다 진짜 지루함"],
 ]
 EXAMPLE_SENTENCES = [
     "a masterpiece of quiet , understated beauty .",
     "it's not a bad film, but it's not a good one either.",
     "the plot is a dull, tedious mess that never comes alive",
     "I didn't expect to love it this much!",
+    "진짜 재밌게 봤어요 ㅋㅋ 강추!",  # "really enjoyed it lol, highly recommended!"
+    "스토리가 너무 뻔하고 지루했다",  # "the story was too predictable and boring"
+    "기대 안 했는데 생각보다 괜찮네",  # "didn't expect much, better than I thought"
+    "연기는 good 인데 스토리는 별로",  # both scripts: the Korean models read it, and say so
 ]
 
 
@@ -31,7 +38,7 @@ def build(lab: Lab, session: gr.State) -> None:
                 note = gr.Markdown(elem_id="sentiment-note")
                 with gr.Row():
                     labels = [gr.Label(label=kind.upper(), num_top_classes=2, elem_id=f"label-{kind}")
-                              for kind in registry.names("text")]
+                              for kind in registry.names("text", "en")]  # the Korean kinds answer here too
         words = gr.HighlightedText(label="What the models read (grey: unknown words, ignored as <unk>)",
                                    color_map={"unknown": "#d1d5db"}, show_legend=False, combine_adjacent=False)
         trace = gr.Plot(label="word by word")
