@@ -225,7 +225,7 @@ def build(lab: Lab, session: gr.State) -> dict:
     # differ per browser; gradio's own check would compare an API client's run with the empty initial list)
     raw = dict(preprocess=False)
     board, shown = [note, table, figure], [code, sort, model]
-    tab.select(handlers["runs_to_post"], None, run, api_name=False, queue=False)
+    tab.select(handlers["runs_to_post"], None, run, api_name=False, queue=False, show_progress="hidden")
     create.click(handlers["board_create"], [title, study], [created, code, key], api_name="board_create", **raw)
     post.click(handlers["board_post"], [code, nickname, run], message, api_name="board_post", **raw).success(
         handlers["board_show"], shown, board, api_name=False, **raw)

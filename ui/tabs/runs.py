@@ -93,10 +93,12 @@ def wire(lab: Lab, trained, tab: gr.Tab, grid, examples, parts: dict, link_butto
     """The events of these parts; `trained` is the Train button's event, `controls` the tab's settings by name."""
     handlers = make_handlers(lab)
     after = [parts["compare"], parts["overlay"], grid, examples]
-    trained.then(handlers["runs"], None, parts["table"], api_name="runs").then(
-        handlers["refresh"], parts["compare"], after, api_name=False)
-    tab.select(handlers["runs"], None, parts["table"], api_name=False).then(
-        handlers["refresh"], parts["compare"], after, api_name=False)
+    # show_progress="hidden": a refresh must not fade the tables while it runs (faded text fails WCAG contrast)
+    quiet = dict(show_progress="hidden")
+    trained.then(handlers["runs"], None, parts["table"], api_name="runs", **quiet).then(
+        handlers["refresh"], parts["compare"], after, api_name=False, **quiet)
+    tab.select(handlers["runs"], None, parts["table"], api_name=False, **quiet).then(
+        handlers["refresh"], parts["compare"], after, api_name=False, **quiet)
     parts["compare"].input(handlers["compare"], parts["compare"], parts["overlay"], api_name=False)
     grid.select(handlers["cell"], None, examples, api_name=False)
     shipped_button.click(handlers["use_shipped"], controls["model"], status, api_name="use_shipped")
