@@ -11,9 +11,10 @@ import models
 from models import korean, registry
 from models.rnn import KoreanRNNConfig
 from models.text import encode
-from training.data import TRAIN_SIZES, load_nsmc, read_nsmc_file
+from training.data import TRAIN_SIZES, Split, load_nsmc, read_nsmc_file
 from training.settings import configs
 from ui import sentiment
+from ui.confusion import cell_examples
 from ui.handlers import Lab
 from ui.retrain import StopRequests, WorkerPool
 from ui.store import RetrainedModels
@@ -96,6 +97,13 @@ def test_a_malformed_file_names_its_line(tmp_path, content, wanted):
 def test_a_missing_data_set_is_a_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="NSMC"):
         load_nsmc(str(tmp_path))
+
+
+def test_a_confusion_cell_shows_korean_reviews_as_written():
+    tokeniser = korean.Tokeniser(VOCAB)
+    ids, lengths = encode([tokeniser.pieces("영화는 최고다"), tokeniser.pieces("good 영화")], VOCAB)
+    test = Split((ids, lengths), torch.tensor([1, 1]))
+    assert cell_examples(test, torch.tensor([1, 0]), VOCAB) == {(1, 1): ["영화는 최고다"], (1, 0): ["good 영화"]}
 
 
 # ---- registry, model and checkpoint ------------------------------------------------------------------------------

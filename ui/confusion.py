@@ -17,6 +17,7 @@ import html
 import numpy as np
 import torch
 
+from models.korean import detokenize
 from ui.digits import as_html_image
 
 PER_CELL = 36  # examples shown for one cell: a few dozen, one PNG of 12 columns
@@ -46,7 +47,8 @@ def cell_examples(test, predicted: torch.Tensor, vocab: list[str] | None,
             chosen[key] = list(test.inputs[0][rows].cpu().reshape(len(indices), 28, 28).numpy().astype(np.uint8))
         else:
             ids, lengths = (t[rows].cpu() for t in test.inputs[:2])
-            chosen[key] = [" ".join(vocab[i] for i in ids[n, : lengths[n]].tolist()) for n in range(len(indices))]
+            # words joined by spaces, and a Korean word's "##" pieces joined back onto it (models/korean.py)
+            chosen[key] = [detokenize([vocab[i] for i in ids[n, : lengths[n]].tolist()]) for n in range(len(indices))]
     return chosen
 
 
