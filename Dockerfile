@@ -7,9 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     GRADIO_SERVER_NAME=0.0.0.0 \
     GRADIO_SERVER_PORT=7860 \
-    DATA_DIR=/home/user/data
+    DATA_DIR=/home/user/data \
+    PLAYGROUND_DATABASE=sqlite:////home/user/class-board.sqlite3
 
-# Hugging Face Docker Spaces run the container as uid 1000.
+# Hugging Face Docker Spaces run the container as uid 1000. The class board's SQLite file goes in its home: the app
+# folder WORKDIR makes belongs to root. Give a PostgreSQL URL instead where replicas must share one board.
 RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
 

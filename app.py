@@ -6,8 +6,8 @@
 
 This file only composes: each tab lives in ui/tabs/, the handlers in
 ui/handlers.py. The shipped checkpoints in assets/ load once at start-up.
-Everything a user retrains lives in that browser session's gr.State only: it
-never replaces the shipped models or another user's. Every event has an
+What a student retrains serves that browser session only (ui/store.py): it
+never replaces the shipped models or another student's. Every event has an
 api_name, so the same handlers are an API for gradio_client (tests/test_app.py).
 """
 import argparse
@@ -84,7 +84,7 @@ LAB = Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels())
 demo = build(LAB)
 # On a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro.
 CSS = "@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }"
-# ui/page.py: the theme, CSS and script that make every tab accessible (issue #14)
+# ui/page.py: the theme, CSS and script that make every tab accessible (issue #14).
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
