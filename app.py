@@ -21,7 +21,7 @@ import torch
 
 import models
 from models import registry
-from ui import page
+from ui import i18n, page
 from ui.board import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.handlers import Lab
 from ui.inputs import MAX_UPLOAD
@@ -30,6 +30,15 @@ from ui.store import RetrainedModels
 from ui.tabs import board, draw, lessons, retrain, runs, sentiment
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+T = i18n.Texts(
+    "app",
+    title=("# Deep-learning playground", "# 딥러닝 놀이터"),
+    intro=("Draw a digit for a **DNN** and a **CNN**, see how **RNN / LSTM / GRU** read a sentence, and retrain any "
+           "of them right here.", "**DNN**과 **CNN**에게 숫자를 그려 보여 주고, **RNN / LSTM / GRU**가 문장을 어떻게 "
+           "읽는지 살펴보고, 어떤 모델이든 여기서 바로 다시 학습시켜 보세요."),
+    not_loaded=("The shipped **{kind}** model could not be loaded: {error}.",
+                "함께 제공된 **{kind}** 모델을 불러오지 못했습니다: {error}."),
+)
 
 # gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
 # about 2 ms of the server's one Python thread per event, 6 ms once the log holds its 10,000 events. The queue
@@ -58,14 +67,16 @@ def load_shipped(folder: Path = ASSETS) -> tuple[dict, dict]:
 def build(lab: Lab) -> gr.Blocks:
     # gradio keeps a copy of every file it serves (the retrained models' zips): files older than an hour go,
     # checked every ten minutes
-    with gr.Blocks(title="Deep-learning playground", delete_cache=(600, 3600)) as demo:
+    with gr.Blocks(title="Deep-learning playground · 딥러닝 놀이터", delete_cache=(600, 3600)) as demo:
         session = gr.State({}, time_to_live=3 * 3600)  # this browser's small per-session values
-        gr.Markdown("# Deep-learning playground", elem_id="title")
-        gr.Markdown("Draw a digit for a **DNN** and a **CNN**, see how **RNN / LSTM / GRU** read a sentence, "
-                    "and retrain any of them right here.", elem_id="intro")
+        with gr.Row(equal_height=True, elem_id="header"):
+            gr.Markdown(T["title"], elem_id="title")
+            language = i18n.switch()
+        gr.Markdown(T["intro"], elem_id="intro")
         if lab.load_errors:
-            gr.Markdown("⚠️ " + " ".join(f"The shipped **{k}** model could not be loaded: {e}."
-                                         for k, e in lab.load_errors.items()))
+            gr.Markdown(i18n.Texts("app-errors", all=tuple(
+                "⚠️ " + " ".join(T.say("not_loaded", lang, kind=k, error=e) for k, e in lab.load_errors.items())
+                for lang in i18n.LANGUAGES))["all"])
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
         with gr.Tabs() as tabs:
@@ -75,6 +86,7 @@ def build(lab: Lab) -> gr.Blocks:
             lessons.build(lab, session)
             class_board = board.build(lab, session)
         runs.wire_links(demo, tabs, controls, class_board["code"], link_note)
+        i18n.wire(demo, language)
     demo.queue(max_size=256, default_concurrency_limit=8)  # beyond 256 waiting events: "queue is full"
     return demo
 
@@ -89,7 +101,7 @@ CSS = "@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #i
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
 LAUNCH_OPTIONS = dict(css=CSS + page.CSS + draw.CSS + retrain.CSS, theme=page.THEME, js=page.JS,
-                      max_file_size=MAX_UPLOAD, run_history=False)
+                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N)
 
 
 def main() -> None:

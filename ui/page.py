@@ -52,6 +52,12 @@ CSS = """
 .block:has(> div[aria-label="Empty value"]),
 .block:has(> div > div[aria-label="Empty value"]) { display: none !important; }
 .plot-summary { font-size: 0.9em; margin: 4px 8px 8px; color: var(--body-text-color); }
+/* the language switch (ui/i18n.py): one line beside the title, on a phone too */
+#header { align-items: center; flex-wrap: nowrap; gap: 8px; }
+#header > #title { flex: 1 1 0 !important; min-width: 0 !important; }
+#language { flex: 0 0 auto !important; min-width: 0 !important; width: fit-content !important; }
+#language .wrap { flex-wrap: nowrap; gap: 4px; }
+#language label { padding: 4px 10px; margin: 0; }
 """
 
 JS = """
