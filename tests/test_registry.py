@@ -68,7 +68,7 @@ def test_the_retrain_tab_offers_a_registered_kind_and_only_its_controls(toy):
     lab = Lab({}, {}, WorkerPool(), StopRequests(), RetrainedModels())
     with gr.Blocks() as demo:
         retrain_tab.build(lab, gr.State({}))
-    dropdowns = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown) and b.label == "model"]
+    dropdowns = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown) and b.elem_id == "retrain-model"]
     assert "toy" in [value for _, value in dropdowns[0].choices]
     hidden, dropout, init, bidirectional, subset = handlers.controls_for("toy")
     assert hidden["visible"] and dropout["visible"] and not init["visible"] and not bidirectional["visible"]

@@ -18,18 +18,30 @@ import numpy as np
 import torch
 
 from models.korean import detokenize
+from ui import i18n
 from ui.digits import as_html_image
 
 PER_CELL = 36  # examples shown for one cell: a few dozen, one PNG of 12 columns
 COLUMNS = 12
 SCALE = 2  # each 28×28 digit drawn 56×56
 
-PICK = "Click a cell of the table to see its test examples."
-NO_EXAMPLES = "The examples of this run are no longer kept: retrain to see them again."
-NO_RUN = "Train a model first: its confusion matrix appears here."
-CELL_TITLE = "**{count:,}** test example(s) of true class **{true}** predicted as **{predicted}**{shown}"
-SHOWN = " (the first {shown} shown)"
-EMPTY_CELL = "No test example of true class **{true}** was predicted as **{predicted}**."
+T = i18n.Texts(
+    "confusion",
+    pick=("Click a cell of the table to see its test examples.",
+          "표의 칸을 클릭하면 그 칸의 테스트 예시를 볼 수 있어요."),
+    no_examples=("The examples of this run are no longer kept: retrain to see them again.",
+                 "이 실행의 예시는 더 이상 남아 있지 않아요. 다시 보려면 다시 학습하세요."),
+    no_run=("Train a model first: its confusion matrix appears here.",
+            "먼저 모델을 학습하세요. 그 모델의 혼동 행렬이 여기에 나타나요."),
+    cell_title=("**{count:,}** test example(s) of true class **{true}** predicted as **{predicted}**{shown}",
+                "실제 클래스가 **{true}**인데 **{predicted}**(으)로 예측한 테스트 예시 **{count:,}**개{shown}"),
+    shown=(" (the first {shown} shown)", " (처음 {shown}개만 보여요)"),
+    empty_cell=("No test example of true class **{true}** was predicted as **{predicted}**.",
+                "실제 클래스가 **{true}**인데 **{predicted}**(으)로 예측한 테스트 예시는 없어요."),
+    alt=("{count} test digits of true class {true} predicted as {predicted}",
+         "실제 클래스가 {true}인데 {predicted}(으)로 예측한 테스트 이미지 {count}개"),
+    corner=("true ↓ / predicted →", "실제 ↓ / 예측 →"),
+)
 
 
 def cell_examples(test, predicted: torch.Tensor, vocab: list[str] | None,
@@ -52,30 +64,32 @@ def cell_examples(test, predicted: torch.Tensor, vocab: list[str] | None,
     return chosen
 
 
-def table(matrix: list[list[int]], classes: list[str]) -> dict:
+def table(matrix: list[list[int]], classes: list[str], *, language: str = "en") -> dict:
     """The matrix as a gr.Dataframe value: a first column naming the true class, one column per predicted class."""
-    headers = ["true ↓ / predicted →", *classes]
-    return {"headers": headers, "data": [[name, *row] for name, row in zip(classes, matrix, strict=True)]}
+    names = [i18n.class_name(name, language) for name in classes]
+    headers = [T.say("corner", language), *names]
+    return {"headers": headers, "data": [[name, *row] for name, row in zip(names, matrix, strict=True)]}
 
 
-def show(cells: dict | None, matrix: list[list[int]], classes: list[str], row: int, column: int) -> str:
+def show(cells: dict | None, matrix: list[list[int]], classes: list[str], row: int, column: int, *,
+         language: str = "en") -> str:
     """HTML for the clicked cell: a title and its examples (one PNG of digits, or a list of sentences)."""
     if not 0 <= row < len(classes) or not 1 <= column <= len(classes):
-        return PICK  # the first column names the class: nothing to show there
-    true, predicted = classes[row], classes[column - 1]
+        return T.say("pick", language)  # the first column names the class: nothing to show there
+    true, predicted = (i18n.class_name(classes[n], language) for n in (row, column - 1))
     count = matrix[row][column - 1]
     if count == 0:
-        return _markdown(EMPTY_CELL.format(true=html.escape(true), predicted=html.escape(predicted)))
+        return _markdown(T.say("empty_cell", language, true=html.escape(true), predicted=html.escape(predicted)))
     if cells is None:
-        return NO_EXAMPLES
+        return T.say("no_examples", language)
     examples = cells.get((row, column - 1), [])
-    shown = SHOWN.format(shown=len(examples)) if len(examples) < count else ""
-    title = _markdown(CELL_TITLE.format(count=count, true=html.escape(true), predicted=html.escape(predicted),
-                                        shown=shown))
+    shown = T.say("shown", language, shown=len(examples)) if len(examples) < count else ""
+    title = _markdown(T.say("cell_title", language, count=count, true=html.escape(true),
+                            predicted=html.escape(predicted), shown=shown))
     if examples and isinstance(examples[0], str):
         items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in examples)
         return f'<div id="cell-examples">{title}<ol>{items}</ol></div>'
-    alt = f"{len(examples)} test digits of true class {true} predicted as {predicted}"
+    alt = T.say("alt", language, count=len(examples), true=true, predicted=predicted)
     return f'<div id="cell-examples">{title}{as_html_image(montage(examples), html.escape(alt))}</div>'
 
 

@@ -17,19 +17,46 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 import plotly.graph_objects as go
+from gradio.i18n import I18nData
 
 from models import registry
+from ui import i18n
 
 MAX_RUNS = 50
 MAX_SESSIONS = 2_000
 CELLS_KEPT = 3
 
-COLUMNS = ["run", "model", "settings", "best epoch", "val accuracy", "test accuracy", "seconds", "finished (UTC)"]
-CURVES_TITLE = "validation curves of the runs you chose"
-LESSON = "lesson: {title}"
+T = i18n.Texts(
+    "history",
+    run=("run", "실행"), model=("model", "모델"), settings=("settings", "설정"),
+    best_epoch=("best epoch", "최적 에포크"),
+    val_accuracy=("val accuracy", "검증 정확도"), test_accuracy=("test accuracy", "테스트 정확도"),
+    seconds=("seconds", "걸린 시간(초)"), finished=("finished (UTC)", "끝난 시각 (UTC)"),
+    curves_title=("validation curves of the runs you chose", "고른 실행들의 검증 곡선"),
+    val_loss=("validation loss", "검증 손실"), val_acc=("validation accuracy", "검증 정확도"),
+    epoch=("epoch", "에포크"),
+    lesson=("lesson: {title}", "수업: {title}"),
+    label_score=(", test {accuracy:.1%}", ", 테스트 {accuracy:.1%}"),
+    # the settings' short names in the table (English: the names a teacher link uses, ui/links.py)
+    lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내"), batch=("batch", "배치"),
+    examples=("examples", "예시 수"), hidden=("hidden", "은닉"), dropout=("dropout", "드롭아웃"),
+    init=("init", "초기화"), bidirectional=("bidirectional", "양방향"),
+)
+HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accuracy", "seconds", "finished")
+COLUMNS = [T.say(key, "en") for key in HEADERS]
+CURVES_TITLE = T.say("curves_title", "en")
+LESSON = T.say("lesson", "en")
 # settings shown in the table, in this order, with their short names
 SHOWN_SETTINGS = {"lr": "lr", "epochs": "epochs", "patience": "patience", "batch_size": "batch", "subset": "examples",
                   "hidden_size": "hidden", "dropout": "dropout", "init": "init", "bidirectional": "bidirectional"}
+
+
+def _in(text, language: str) -> str:
+    """`text` in `language`: a gr.I18n key (I18nData) looked up, a string as it is."""
+    if isinstance(text, I18nData):
+        found = i18n.I18N.translations
+        return found.get(language, {}).get(text.key) or found[i18n.DEFAULT].get(text.key, text.key)
+    return str(text)
 
 
 @dataclass
@@ -47,6 +74,7 @@ class Run:
     cells: dict | None = None  # the test examples behind each confusion cell (ui/confusion.py)
     number: int = 0  # 1, 2, … within the session, set when added
     finished: float = field(default_factory=time.time)
+    lesson: str | I18nData | None = None  # a lesson run: the lesson's title (a gr.I18n key when it has one)
 
     @classmethod
     def from_result(cls, kind: str, settings: dict, result, cells: dict | None) -> "Run":
@@ -59,8 +87,20 @@ class Run:
     @property
     def label(self) -> str:
         """One line naming the run: number, model, the main settings, its test accuracy."""
-        score = f", test {self.test_accuracy:.1%}" if self.test_accuracy is not None else ""
-        return f"#{self.number} {self.title}: {settings_text(self.settings, 3)}{score}"
+        return self.labelled()
+
+    def labelled(self, language: str = "en") -> str:
+        """`label` in `language`."""
+        score = T.say("label_score", language, accuracy=self.test_accuracy) if self.test_accuracy is not None else ""
+        return f"#{self.number} {self.named(language)}: {settings_text(self.settings, 3, language=language)}{score}"
+
+    def named(self, language: str = "en") -> str:
+        """What the table calls the run, in `language`: the kind's title, or the lesson's."""
+        if self.lesson is not None:
+            return T.say("lesson", language, title=_in(self.lesson, language))
+        if self.kind in i18n.KIND_TITLES.pairs:
+            return i18n.kind_title(self.kind, language)
+        return self.title
 
 
 def _epoch(stats) -> dict:
@@ -68,11 +108,18 @@ def _epoch(stats) -> dict:
             "train_acc": stats.train_acc, "val_acc": stats.val_acc}
 
 
-def settings_text(settings: dict, most: int | None = None) -> str:
-    """`lr=0.00316, epochs=5, …` in SHOWN_SETTINGS' order, then any other setting (a lesson's)."""
+def settings_text(settings: dict, most: int | None = None, *, language: str = "en") -> str:
+    """`lr=0.00316, epochs=5, …` in SHOWN_SETTINGS' order, then any other setting (a lesson's), named in
+    `language`."""
     names = [n for n in SHOWN_SETTINGS if n in settings] + [n for n in settings if n not in SHOWN_SETTINGS]
-    parts = [f"{SHOWN_SETTINGS.get(n, n)}={_value(settings[n])}" for n in names if n != "log_every"]
+    parts = [f"{_setting_name(n, language)}={_value(settings[n])}" for n in names if n != "log_every"]
     return ", ".join(parts[:most]) + (", …" if most is not None and len(parts) > most else "")
+
+
+def _setting_name(name: str, language: str) -> str:
+    if name in SHOWN_SETTINGS:
+        return T.say(SHOWN_SETTINGS[name], language)
+    return name
 
 
 def _value(value) -> str:
@@ -116,51 +163,55 @@ class RunHistory:
         return runs[-1] if runs else None
 
 
-def lesson_recorder(store: RunHistory, key: str, title: str, labels: list[str]):
+def lesson_recorder(store: RunHistory, key: str, title: str | I18nData, labels: list):
     """A listener for a lesson's `.success`: records the run with the values it ran with (gradio passes the
-    request first, then the lesson's controls)."""
-    names = [str(label or f"setting {n}").split(" (")[0].split(":")[0].strip() for n, label in enumerate(labels, 1)]
+    request first, then the lesson's controls). `title` and `labels` may be gr.I18n keys; the settings are named
+    by the labels' English."""
+    names = [_in(label or f"setting {n}", "en").split(" (")[0].split(":")[0].strip()
+             for n, label in enumerate(labels, 1)]
 
     def record(request: gr.Request, *values) -> None:
         started = getattr(request, "session_hash", None)
         settings = {name: value for name, value in zip(names, values, strict=False)
                     if isinstance(value, (int, float, bool)) or (isinstance(value, str) and len(value) <= 40)}
-        store.add(started, Run(f"lesson:{key}", LESSON.format(title=title), settings, None))
+        store.add(started, Run(f"lesson:{key}", LESSON.format(title=_in(title, "en")), settings, None,
+                               lesson=title))
 
     return record
 
 
-def table(runs: list[Run]) -> dict:
-    """The runs as a gr.Dataframe value, newest first."""
-    rows = [[r.number, r.title, settings_text(r.settings), "" if r.best_epoch is None else r.best_epoch,
+def table(runs: list[Run], *, language: str = "en") -> dict:
+    """The runs as a gr.Dataframe value, newest first, its headers and names in `language`."""
+    rows = [[r.number, r.named(language), settings_text(r.settings, language=language),
+             "" if r.best_epoch is None else r.best_epoch,
              _percent(r.val_accuracy), _percent(r.test_accuracy), "" if r.seconds is None else round(r.seconds, 1),
              time.strftime("%H:%M:%S", time.gmtime(r.finished))] for r in reversed(runs)]
-    return {"headers": COLUMNS, "data": rows or [[""] * len(COLUMNS)]}
+    return {"headers": [T.say(key, language) for key in HEADERS], "data": rows or [[""] * len(HEADERS)]}
 
 
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.2%}"
 
 
-def choices(runs: list[Run]) -> list[tuple[str, int]]:
+def choices(runs: list[Run], *, language: str = "en") -> list[tuple[str, int]]:
     """(label, number) of the runs that have curves, for the overlay's checkboxes."""
-    return [(r.label, r.number) for r in runs if r.curves]
+    return [(r.labelled(language), r.number) for r in runs if r.curves]
 
 
-def overlay(runs: list[Run]) -> go.Figure:
+def overlay(runs: list[Run], *, language: str = "en") -> go.Figure:
     """Validation loss and accuracy per epoch of `runs`, one colour per run, on one pair of axes."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("validation loss", "validation accuracy"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("val_loss", language), T.say("val_acc", language)))
     for n, run in enumerate(runs):
         colour = PALETTE[n % len(PALETTE)]
         epochs = [c["epoch"] for c in run.curves]
         for col, metric in ((1, "val_loss"), (2, "val_acc")):
             fig.add_trace(go.Scatter(x=epochs, y=[c[metric] for c in run.curves], mode="lines+markers",
-                                     name=run.label, legendgroup=str(run.number), showlegend=col == 1,
+                                     name=run.labelled(language), legendgroup=str(run.number), showlegend=col == 1,
                                      line=dict(color=colour)), row=1, col=col)
-    fig.update_xaxes(title_text="epoch", dtick=1)
-    fig.update_layout(title=CURVES_TITLE)
+    fig.update_xaxes(title_text=T.say("epoch", language), dtick=1)
+    fig.update_layout(title=T.say("curves_title", language))
     return layout(fig, 380)
 
 

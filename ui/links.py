@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from models import registry
 from models.initialisation import SCHEMES
 from training.data import TRAIN_SIZES
+from ui import i18n
 from ui.board import BoardError, check_code
 from ui.inputs import RETRAIN_RANGES
 
@@ -25,23 +26,49 @@ TABS = ("draw", "sentiment", "retrain", "lessons", "board")
 # the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/tabs/retrain.py)
 CONTROLS = ("model", "lr", "epochs", "patience", "batch", "examples", "hidden", "dropout", "init", "bidirectional")
 WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hidden": "hidden"}
-GRADIO_PARAMETERS = ("view", "lang")  # gradio's own (?view=api; __theme=dark and the like start with _)
+# gradio's own (?view=api; __theme=dark and the like start with _), and lang, which the page reads itself on load
+# (ui/i18n.py LOAD_JS): a teacher's link may carry lang=ko
+GRADIO_PARAMETERS = ("view", "lang")
 LR_STEP = 0.25  # the learning-rate slider's step, in powers of ten
 
-IGNORED_UNKNOWN = "`{name}` is not a setting a link can give"
-IGNORED_VALUE = "`{name}={value}`: {why}"
-IGNORED_LOCK = "`lock={name}`: there is no such control to lock"
-NOTE = "ℹ️ This page was opened from a link. Ignored: {ignored}."
-LOCKED_NOTE = "🔒 Your teacher fixed: {names}."
-MUST_BE_ONE_OF = "must be one of {choices}"
-MUST_BE_NUMBER = "must be a {whole}number from {low:g} to {high:g}"
-MUST_BE_FLAG = "must be true or false"
-WHOLE_WORD = "whole "
+T = i18n.Texts(
+    "links",
+    ignored_unknown=("`{name}` is not a setting a link can give", "`{name}`은(는) 링크로 정할 수 있는 설정이 아니에요"),
+    ignored_value=("`{name}={value}`: {why}", "`{name}={value}`: {why}"),
+    ignored_lock=("`lock={name}`: there is no such control to lock", "`lock={name}`: 고정할 수 있는 항목이 아니에요"),
+    note=("ℹ️ This page was opened from a link. Ignored: {ignored}.",
+          "ℹ️ 링크로 연 페이지예요. 다음은 무시했어요: {ignored}."),
+    locked_note=("🔒 Your teacher fixed: {names}.", "🔒 선생님이 고정한 설정: {names}."),
+    must_be_one_of=("must be one of {choices}", "{choices} 중 하나여야 해요"),
+    must_be_number=("must be a number from {low:g} to {high:g}", "{low:g}부터 {high:g}까지의 수여야 해요"),
+    must_be_whole=("must be a whole number from {low:g} to {high:g}", "{low:g}부터 {high:g}까지의 정수여야 해요"),
+    must_be_flag=("must be true or false", "true 또는 false여야 해요"),
+)
+# what a locked control is called in the note: in English its link name, in Korean the name the tab shows
+CONTROL_NAMES = i18n.Texts(
+    "links-controls",
+    model=("model", "모델"), lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내"),
+    batch=("batch", "배치 크기"), examples=("examples", "학습 예시 수"), hidden=("hidden", "은닉층 크기"),
+    dropout=("dropout", "드롭아웃"), init=("init", "가중치 초기화"), bidirectional=("bidirectional", "양방향"),
+)
+class Invalid(ValueError):
+    """A link value that is wrong: what it must be, as a key of T and its fields, so a note can say it in any
+    language; str() is the English."""
 
-# the copy button's second step, in the browser: the page's address + the query, put on the clipboard
+    def __init__(self, key: str, **values):
+        super().__init__(T.say(key, "en", **values))
+        self.key, self.values = key, values
+
+    def say(self, language: str) -> str:
+        return T.say(self.key, language, **self.values)
+
+
+# the copy button's second step, in the browser: the page's address + the query (+ lang=ko when the page is in
+# Korean, ui/i18n.py sets <html lang>), put on the clipboard
 COPY = """(query) => {
     if (!query || !query.startsWith("?")) return query;
-    const url = window.location.origin + window.location.pathname + query;
+    const lang = document.documentElement.lang === "ko" ? "&lang=ko" : "";
+    const url = window.location.origin + window.location.pathname + query + lang;
     try { navigator.clipboard.writeText(url).catch(() => {}); } catch (error) {}
     return url;
 }"""
@@ -53,20 +80,29 @@ class Opened:
     values: dict = field(default_factory=dict)  # Retrain control name (CONTROLS) → the component's value
     locked: list[str] = field(default_factory=list)
     code: str | None = None
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[tuple[str, dict]] = field(default_factory=list)  # (key of T, its fields): said in any language
 
     @property
     def note(self) -> str:
+        return self.note_in("en")
+
+    def note_in(self, language: str) -> str:
+        """What the page says about the link, in `language`: what it ignored, what the teacher locked."""
         parts = []
         if self.ignored:
-            parts.append(NOTE.format(ignored="; ".join(self.ignored)))
+            said = [T.say(key, language, **{k: v.say(language) if isinstance(v, Invalid) else v
+                                            for k, v in values.items()}) for key, values in self.ignored]
+            parts.append(T.say("note", language, ignored="; ".join(said)))
         if self.locked:
-            parts.append(LOCKED_NOTE.format(names=", ".join(self.locked)))
+            names = ", ".join(CONTROL_NAMES.say(name, language) for name in self.locked)
+            parts.append(T.say("locked_note", language, names=names))
         return "\n\n".join(parts)
 
 
 def parse(params: dict[str, str]) -> Opened:
-    """What a link's query parameters ask for, each value checked; what is wrong goes to `ignored`."""
+    """What a link's query parameters ask for, each value checked; what is wrong goes to `ignored`.
+
+    gradio's own parameters, and `lang` (the page reads it itself, ui/i18n.py LOAD_JS), pass quietly."""
     opened = Opened()
     params = {str(k).strip().lower(): str(v).strip() for k, v in params.items()}
     params = {k: v for k, v in params.items() if not k.startswith("_") and k not in GRADIO_PARAMETERS}
@@ -75,12 +111,12 @@ def parse(params: dict[str, str]) -> Opened:
         if tab in TABS:
             opened.tab = tab
         else:
-            opened.ignored.append(IGNORED_VALUE.format(name="tab", value=tab, why=_one_of(TABS)))
+            opened.ignored.append(("ignored_value", dict(name="tab", value=tab, why=_one_of(TABS))))
     if "code" in params:
         try:
             opened.code = check_code(params.pop("code"))
         except BoardError as error:
-            opened.ignored.append(IGNORED_VALUE.format(name="code", value="…", why=str(error)))
+            opened.ignored.append(("ignored_value", dict(name="code", value="…", why=str(error))))
     kind = registry.get(FIRST_KIND)
     if "model" in params:
         value = params.pop("model").lower()
@@ -88,21 +124,22 @@ def parse(params: dict[str, str]) -> Opened:
             kind = registry.get(value)
             opened.values["model"] = value
         else:
-            opened.ignored.append(IGNORED_VALUE.format(name="model", value=value, why=_one_of(registry.retrainable())))
+            opened.ignored.append(("ignored_value", dict(name="model", value=value,
+                                                         why=_one_of(registry.retrainable()))))
     lock = [n.strip().lower() for n in params.pop("lock", "").split(",") if n.strip()]
     for name, value in params.items():
         if name not in CONTROLS:
-            opened.ignored.append(IGNORED_UNKNOWN.format(name=name))
+            opened.ignored.append(("ignored_unknown", dict(name=name)))
             continue
         try:
             opened.values[name] = _value(name, value, kind)
-        except ValueError as error:
-            opened.ignored.append(IGNORED_VALUE.format(name=name, value=value, why=error))
+        except Invalid as error:
+            opened.ignored.append(("ignored_value", dict(name=name, value=value, why=error)))
     for name in lock:
         if name in CONTROLS:
             opened.locked.append(name)
         else:
-            opened.ignored.append(IGNORED_LOCK.format(name=name))
+            opened.ignored.append(("ignored_lock", dict(name=name)))
     if (opened.values or opened.locked) and opened.tab is None:
         opened.tab = "retrain"
     return opened
@@ -112,14 +149,14 @@ FIRST_KIND = "cnn"  # the Retrain tab opens with it (ui/tabs/retrain.py)
 
 
 def _value(name: str, text: str, kind):
-    """The component's value for link parameter `name`, or ValueError saying what it must be."""
+    """The component's value for link parameter `name`, or Invalid saying what it must be."""
     if name == "init":
         if text not in SCHEMES:
-            raise ValueError(_one_of(SCHEMES))
+            raise _one_of(SCHEMES)
         return text
     if name == "bidirectional":
         if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise ValueError(MUST_BE_FLAG)
+            raise Invalid("must_be_flag")
         return text.lower() in ("true", "1", "yes")
     if name == "lr":
         low, high = (10 ** x for x in RETRAIN_RANGES["log_lr"])
@@ -132,18 +169,18 @@ def _value(name: str, text: str, kind):
 
 
 def _number(text: str, low: float, high: float, whole: bool):
-    why = MUST_BE_NUMBER.format(whole=WHOLE_WORD if whole else "", low=low, high=high)
+    why = Invalid("must_be_whole" if whole else "must_be_number", low=low, high=high)
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(why) from None
+        raise why from None
     if not math.isfinite(number) or not low <= number <= high or (whole and number != round(number)):
-        raise ValueError(why)
+        raise why
     return int(number) if whole else number
 
 
-def _one_of(choices) -> str:
-    return MUST_BE_ONE_OF.format(choices=", ".join(choices))
+def _one_of(choices) -> Invalid:
+    return Invalid("must_be_one_of", choices=", ".join(choices))
 
 
 def settings_query(*values) -> str:

@@ -11,6 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ui import i18n
+
 # Okabe-Ito's blue, orange, sky blue and vermillion, and near-black: the colours that share a plot stay at least
 # ΔE 24 apart under each simulated deficiency (the reddish purple and bluish green came within 18 of each other)
 COLOURS = {"train": "#0072b2", "val": "#e69f00", "rnn": "#56b4e9", "lstm": "#d55e00", "gru": "#111827"}
@@ -18,19 +20,48 @@ DASHES = {"train": "solid", "val": "dash", "rnn": "dot", "lstm": "dash", "gru": 
 MARKERS = {"train": "circle", "val": "diamond", "rnn": "square", "lstm": "triangle-up", "gru": "circle"}
 BEST_COLOUR, STOP_COLOUR = "#111827", "#56b4e9"  # the best epoch's line (dashed), an early stop's (dotted)
 
-# The summaries, each one whole sentence with named fields, so each can be translated as it stands.
-CURVES_SUMMARY = ("Training curves after epoch {epoch}: training loss {train_loss:.3f}, validation loss "
-                  "{val_loss:.3f}; training accuracy {train_acc:.1%}, validation accuracy {val_acc:.1%}.")
-CURVES_BEST = "The validation loss was lowest at epoch {best}, {best_loss:.3f}; those weights are kept."
-CURVES_STOPPED = "Training stopped early after epoch {stopped}."
-CONFUSION_SUMMARY = ("Confusion matrix of {total:,} test examples: {correct:,} ({accuracy:.1%}) on the diagonal, "
-                     "read correctly.")
-CONFUSION_MISTAKE = "The most common mistake: {true} read as {predicted}, {count:,} times."
-TRACE_SUMMARY = ("{model}: positive probability {start:.2f} after “{first}” and {end:.2f} after “{last}”; the "
-                 "biggest step, {step:+.2f}, came at “{word}”.")
-LINE_SUMMARY = ("{name}: {count} points, from {first:.3g} to {last:.3g} (lowest {low:.3g}, highest {high:.3g}).")
-PICTURE_SUMMARY = "A picture of {rows} × {columns} values, from {low:.3g} to {high:.3g}."
-
+# The summaries, each one whole sentence with named fields, so each is translated as it stands; and every other
+# text a figure shows (titles, axis titles, legend names, hover text), in English and Korean.
+T = i18n.Texts(
+    "plots",
+    curves_summary=("Training curves after epoch {epoch}: training loss {train_loss:.3f}, validation loss "
+                    "{val_loss:.3f}; training accuracy {train_acc:.1%}, validation accuracy {val_acc:.1%}.",
+                    "에포크 {epoch}까지의 학습 곡선: 학습 손실 {train_loss:.3f}, 검증 손실 {val_loss:.3f}, "
+                    "학습 정확도 {train_acc:.1%}, 검증 정확도 {val_acc:.1%}예요."),
+    curves_best=("The validation loss was lowest at epoch {best}, {best_loss:.3f}; those weights are kept.",
+                 "검증 손실은 에포크 {best}에서 {best_loss:.3f}로 가장 낮았고, 그때의 가중치를 남겨 두었어요."),
+    curves_stopped=("Training stopped early after epoch {stopped}.",
+                    "에포크 {stopped} 뒤에 학습을 조기 종료했어요."),
+    confusion_summary=("Confusion matrix of {total:,} test examples: {correct:,} ({accuracy:.1%}) on the diagonal, "
+                       "read correctly.",
+                       "테스트 예시 {total:,}개의 혼동 행렬: 대각선 위의 {correct:,}개({accuracy:.1%})를 맞게 "
+                       "읽었어요."),
+    confusion_mistake=("The most common mistake: {true} read as {predicted}, {count:,} times.",
+                       "가장 많은 실수: 실제 {true}인데 {predicted}(으)로 읽은 경우, {count:,}번."),
+    trace_summary=("{model}: positive probability {start:.2f} after “{first}” and {end:.2f} after “{last}”; the "
+                   "biggest step, {step:+.2f}, came at “{word}”.",
+                   "{model}: 긍정 확률이 “{first}” 다음에 {start:.2f}, “{last}” 다음에 {end:.2f}. 가장 크게 "
+                   "바뀐 단어: “{word}” ({step:+.2f})."),
+    line_summary=("{name}: {count} points, from {first:.3g} to {last:.3g} (lowest {low:.3g}, highest {high:.3g}).",
+                  "{name}: 점 {count}개, {first:.3g}에서 {last:.3g}까지 (최저 {low:.3g}, 최고 {high:.3g})."),
+    picture_summary=("A picture of {rows} × {columns} values, from {low:.3g} to {high:.3g}.",
+                     "{rows} × {columns}개 값의 그림: {low:.3g}부터 {high:.3g}까지."),
+    loss_title=("loss (cross-entropy)", "손실 (교차 엔트로피)"),
+    accuracy_title=("accuracy", "정확도"),
+    train_loss=("train loss", "학습 손실"),
+    val_loss=("val loss", "검증 손실"),
+    train_acc=("train accuracy", "학습 정확도"),
+    val_acc=("val accuracy", "검증 정확도"),
+    best_epoch=("best epoch {epoch}", "최적 에포크 {epoch}"),
+    early_stop=("early stop", "조기 종료"),
+    epoch=("epoch", "에포크"),
+    confusion_hover=("true %{y}, predicted %{x}: %{z}", "실제 %{y}, 예측 %{x}: %{z}"),
+    true_class=("true class", "실제 클래스"),
+    predicted_class=("predicted class", "예측 클래스"),
+    confusion_title=("confusion matrix (test set)", "혼동 행렬 (테스트 세트)"),
+    positive_axis=("P(positive)", "P(긍정)"),
+    trace_title=("positive probability after each word", "단어마다의 긍정 확률"),
+)
 
 def _layout(fig: go.Figure, height: int, summary: str) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=40, r=20, t=70, b=40), template="plotly_white",
@@ -38,7 +69,7 @@ def _layout(fig: go.Figure, height: int, summary: str) -> go.Figure:
     return fig
 
 
-def summary(fig: go.Figure) -> str:
+def summary(fig: go.Figure, *, language: str = "en") -> str:
     """The figure's text summary: the one it was made with, else its title and one sentence per line or picture."""
     meta = fig.layout.meta
     if isinstance(meta, dict) and meta.get("summary"):
@@ -50,32 +81,34 @@ def summary(fig: go.Figure) -> str:
             values = np.array([np.nan if v is None else v for v in trace.y], dtype=float)
             if np.isfinite(values).any() and trace.name:
                 finite = values[np.isfinite(values)]
-                sentences.append(LINE_SUMMARY.format(name=trace.name, count=len(finite), first=finite[0],
-                                                     last=finite[-1], low=finite.min(), high=finite.max()))
+                sentences.append(T.say("line_summary", language, name=trace.name, count=len(finite), first=finite[0],
+                                       last=finite[-1], low=finite.min(), high=finite.max()))
         elif trace.type in ("heatmap", "contour") and trace.z is not None:
             values = np.array(trace.z, dtype=float)
             if np.isfinite(values).any():
-                sentences.append(PICTURE_SUMMARY.format(rows=values.shape[0], columns=values.shape[1],
-                                                        low=np.nanmin(values), high=np.nanmax(values)))
+                sentences.append(T.say("picture_summary", language, rows=values.shape[0], columns=values.shape[1],
+                                       low=np.nanmin(values), high=np.nanmax(values)))
     return " ".join(dict.fromkeys(sentences))  # a trace drawn twice (a contour and its 0.5 line) is told once
 
 
-def described(fig: go.Figure | None) -> go.Figure | None:
+def described(fig: go.Figure | None, *, language: str = "en") -> go.Figure | None:
     """`fig` with its text summary in `layout.meta.summary` (ui/page.py shows it under the plot)."""
     if fig is not None and isinstance(fig, go.Figure):
-        fig.update_layout(meta=dict(summary=summary(fig)))
+        fig.update_layout(meta=dict(summary=summary(fig, language=language)))
     return fig
 
 
-def training_curves(history, best_epoch: int | None = None, stopped_early_at: int | None = None) -> go.Figure:
+def training_curves(history, best_epoch: int | None = None, stopped_early_at: int | None = None, *,
+                    language: str = "en") -> go.Figure:
     """Loss and accuracy per epoch, train and validation, with the best epoch and an early stop marked."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss (cross-entropy)", "accuracy"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("loss_title", language),
+                                                        T.say("accuracy_title", language)))
     epochs = [s.epoch for s in history]
     for col, metric in ((1, "loss"), (2, "acc")):
         for split in ("train", "val"):
             fig.add_trace(go.Scatter(
                 x=epochs, y=[getattr(s, f"{split}_{metric}") for s in history], mode="lines+markers",
-                name=f"{split} {'loss' if metric == 'loss' else 'accuracy'}",
+                name=T.say(f"{split}_{metric}", language),
                 line=dict(color=COLOURS[split], dash=DASHES[split]), marker=dict(symbol=MARKERS[split], size=8),
                 legendgroup=split, showlegend=col == 1,
             ), row=1, col=col)
@@ -84,54 +117,59 @@ def training_curves(history, best_epoch: int | None = None, stopped_early_at: in
         if stopped_early_at is not None:
             fig.add_vline(x=stopped_early_at, line=dict(color=STOP_COLOUR, dash="dot"), row=1, col=col)
     if best_epoch is not None:
-        fig.add_annotation(x=best_epoch, y=1.0, yref="paper", text=f"best epoch {best_epoch}", showarrow=False,
-                           font=dict(color=BEST_COLOUR), xref="x")
+        fig.add_annotation(x=best_epoch, y=1.0, yref="paper", text=T.say("best_epoch", language, epoch=best_epoch),
+                           showarrow=False, font=dict(color=BEST_COLOUR), xref="x")
     if stopped_early_at is not None:
-        fig.add_annotation(x=stopped_early_at, y=0.92, yref="paper", text="early stop", showarrow=False,
-                           font=dict(color=STOP_COLOUR), xref="x2")
-    fig.update_xaxes(title_text="epoch", dtick=1)
-    return _layout(fig, 340, curves_summary(history, best_epoch, stopped_early_at))
+        fig.add_annotation(x=stopped_early_at, y=0.92, yref="paper", text=T.say("early_stop", language),
+                           showarrow=False, font=dict(color=STOP_COLOUR), xref="x2")
+    fig.update_xaxes(title_text=T.say("epoch", language), dtick=1)
+    return _layout(fig, 340, curves_summary(history, best_epoch, stopped_early_at, language=language))
 
 
-def curves_summary(history, best_epoch: int | None = None, stopped_early_at: int | None = None) -> str:
+def curves_summary(history, best_epoch: int | None = None, stopped_early_at: int | None = None, *,
+                   language: str = "en") -> str:
     if not history:
         return ""
     last = history[-1]
-    sentences = [CURVES_SUMMARY.format(epoch=last.epoch, train_loss=last.train_loss, val_loss=last.val_loss,
-                                       train_acc=last.train_acc, val_acc=last.val_acc)]
+    sentences = [T.say("curves_summary", language, epoch=last.epoch, train_loss=last.train_loss,
+                       val_loss=last.val_loss, train_acc=last.train_acc, val_acc=last.val_acc)]
     best = next((s for s in history if s.epoch == best_epoch), None)
     if best is not None:
-        sentences.append(CURVES_BEST.format(best=best.epoch, best_loss=best.val_loss))
+        sentences.append(T.say("curves_best", language, best=best.epoch, best_loss=best.val_loss))
     if stopped_early_at is not None:
-        sentences.append(CURVES_STOPPED.format(stopped=stopped_early_at))
+        sentences.append(T.say("curves_stopped", language, stopped=stopped_early_at))
     return " ".join(sentences)
 
 
-def confusion_heatmap(matrix: list[list[int]], class_names: list[str]) -> go.Figure:
+def confusion_heatmap(matrix: list[list[int]], class_names: list[str], *, language: str = "en") -> go.Figure:
+    """The matrix as a heatmap, its classes named in `language` (digits stay digits)."""
+    names = [i18n.class_name(name, language) for name in class_names]
     fig = go.Figure(go.Heatmap(
-        z=matrix, x=class_names, y=class_names, colorscale="Blues", text=matrix, texttemplate="%{text}",
-        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>", showscale=False,
+        z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate="%{text}",
+        hovertemplate=T.say("confusion_hover", language) + "<extra></extra>", showscale=False,
     ))
-    fig.update_yaxes(autorange="reversed", title_text="true class")
-    fig.update_xaxes(title_text="predicted class", type="category")
+    fig.update_yaxes(autorange="reversed", title_text=T.say("true_class", language))
+    fig.update_xaxes(title_text=T.say("predicted_class", language), type="category")
     fig.update_yaxes(type="category")
-    fig.update_layout(title="confusion matrix (test set)")
-    return _layout(fig, 380, confusion_summary(matrix, class_names))
+    fig.update_layout(title=T.say("confusion_title", language))
+    return _layout(fig, 380, confusion_summary(matrix, class_names, language=language))
 
 
-def confusion_summary(matrix: list[list[int]], class_names: list[str]) -> str:
+def confusion_summary(matrix: list[list[int]], class_names: list[str], *, language: str = "en") -> str:
     counts = np.asarray(matrix)
     total, correct = int(counts.sum()), int(np.trace(counts))
-    sentences = [CONFUSION_SUMMARY.format(total=total, correct=correct, accuracy=correct / max(total, 1))]
+    sentences = [T.say("confusion_summary", language, total=total, correct=correct,
+                       accuracy=correct / max(total, 1))]
     mistakes = counts - np.diag(np.diag(counts))
     if mistakes.max() > 0:
         true, predicted = np.unravel_index(int(mistakes.argmax()), mistakes.shape)
-        sentences.append(CONFUSION_MISTAKE.format(true=class_names[true], predicted=class_names[predicted],
-                                                  count=int(mistakes[true, predicted])))
+        sentences.append(T.say("confusion_mistake", language, true=i18n.class_name(class_names[true], language),
+                               predicted=i18n.class_name(class_names[predicted], language),
+                               count=int(mistakes[true, predicted])))
     return " ".join(sentences)
 
 
-def token_trace(tokens: list[str], traces: dict[str, list[float]]) -> go.Figure:
+def token_trace(tokens: list[str], traces: dict[str, list[float]], *, language: str = "en") -> go.Figure:
     """Positive probability after each word, one line per model, with 0.5 marked."""
     fig = go.Figure()
     positions = list(range(len(tokens)))
@@ -141,16 +179,16 @@ def token_trace(tokens: list[str], traces: dict[str, list[float]]) -> go.Figure:
                                  marker=dict(symbol=MARKERS.get(name, "circle"), size=8)))
     fig.add_hline(y=0.5, line=dict(color="#6b7280", dash="dash"))
     fig.update_xaxes(tickvals=positions, ticktext=tokens, tickangle=-45 if len(tokens) > 8 else 0)
-    fig.update_yaxes(range=[0, 1], title_text="P(positive)")
-    fig.update_layout(title="positive probability after each word")
-    return _layout(fig, 320, trace_summary(tokens, traces))
+    fig.update_yaxes(range=[0, 1], title_text=T.say("positive_axis", language))
+    fig.update_layout(title=T.say("trace_title", language))
+    return _layout(fig, 320, trace_summary(tokens, traces, language=language))
 
 
-def trace_summary(tokens: list[str], traces: dict[str, list[float]]) -> str:
+def trace_summary(tokens: list[str], traces: dict[str, list[float]], *, language: str = "en") -> str:
     sentences = []
     for name, values in traces.items():
         steps = np.diff([0.5, *values])  # the first word's step is from an even 0.5
         biggest = int(np.abs(steps).argmax())
-        sentences.append(TRACE_SUMMARY.format(model=name.upper(), start=values[0], first=tokens[0], end=values[-1],
-                                              last=tokens[-1], step=steps[biggest], word=tokens[biggest]))
+        sentences.append(T.say("trace_summary", language, model=name.upper(), start=values[0], first=tokens[0],
+                               end=values[-1], last=tokens[-1], step=steps[biggest], word=tokens[biggest]))
     return " ".join(sentences)

@@ -33,11 +33,21 @@ from training.data import Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
+from ui import i18n
 from ui.confusion import cell_examples
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
 UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
+
+T = i18n.Texts(
+    "retrain",
+    failed=("Training failed: {error}", "학습에 실패했어요: {error}"),
+    no_data=("Retraining needs the data set, which is not here: {error}",
+             "다시 학습하려면 데이터 세트가 필요한데, 여기에 없어요: {error}"),
+    ended=("The training process ended unexpectedly (exit code {code}).",
+           "학습 프로세스가 예기치 않게 끝났어요 (종료 코드 {code})."),
+)
 
 
 @dataclass
@@ -75,7 +85,8 @@ def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
 
 
 def serve(jobs, reports, cancelled) -> None:
-    """A worker process: train each (run id, kind, settings) from `jobs`, reporting (run id, report) to `reports`.
+    """A worker process: train each (run id, kind, settings, language) from `jobs`, reporting (run id, report) to
+    `reports`.
 
     A report is a Progress, then a Finished (its model on the CPU) or an exception. Run `n` stops
     before its next batch once `cancelled.value >= n`.
@@ -86,26 +97,33 @@ def serve(jobs, reports, cancelled) -> None:
     app = multiprocessing.parent_process()
     while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
         try:
-            run, kind, settings = jobs.get(timeout=POLL_SECONDS * 10)
+            run, kind, settings, language = jobs.get(timeout=POLL_SECONDS * 10)
         except queue.Empty:
             continue
-        reports.put((run, run_one(run, kind, settings, reports, cancelled)))
+        reports.put((run, run_one(run, kind, settings, reports, cancelled, language=language)))
 
 
-def run_one(run: int, kind: str, settings: dict, reports, cancelled):
-    """Train run `run`, putting its progress on `reports`; return it Finished or the exception that ended it.
+def run_one(run: int, kind: str, settings: dict, reports, cancelled, *, language: str = "en"):
+    """Train run `run`, putting its progress on `reports`; return it Finished or the exception that ended it
+    (its message in `language`, except training/loop.py's own, which ui/report.py translates).
 
     It stops before the next batch once the run is cancelled or the app is gone."""
     app = multiprocessing.parent_process()
     try:
         finished = train(kind, settings, lambda progress: reports.put((run, progress)),
                          lambda: cancelled.value >= run or not app.is_alive())
+    except MissingData as error:
+        return FileNotFoundError(T.say("no_data", language, error=error))
     except (FileNotFoundError, TrainingDiverged) as error:
         return error
     except Exception as error:  # anything else still ends the run with a message, never a hang
-        return RuntimeError(f"Training failed: {type(error).__name__}: {error}")
+        return RuntimeError(T.say("failed", language, error=f"{type(error).__name__}: {error}"))
     finished.result.model = finished.result.model.to("cpu")
     return finished
+
+
+class MissingData(FileNotFoundError):
+    """The data set of a kind is not here (run_one says so in the request's language)."""
 
 
 def train(kind: str, settings: dict, on_progress, should_stop) -> Finished:
@@ -113,7 +131,7 @@ def train(kind: str, settings: dict, on_progress, should_stop) -> Finished:
     try:
         splits, vocab = dataset(kind)
     except FileNotFoundError as error:
-        raise FileNotFoundError(f"Retraining needs the data set, which is not here: {error}") from None
+        raise MissingData(str(error)) from None
     device = pick_device()
     config, fit_config = configs(kind, settings, vocab)
     splits = {
@@ -156,13 +174,13 @@ class WorkerPool:
             if worker.process.is_alive():
                 return worker
 
-    def stream(self, kind: str, settings: dict, stop: threading.Event) -> Iterator[Update]:
+    def stream(self, kind: str, settings: dict, stop: threading.Event, *, language: str = "en") -> Iterator[Update]:
         """Train in a worker process, yielding an Update per epoch, at most one per UPDATE_SECONDS within an
-        epoch, and a last one (done or error)."""
+        epoch, and a last one (done or error; an error's message in `language`, see run_one)."""
         worker = self._take()
         with self._lock:
             run = next(self._run_ids)
-        worker.jobs.put((run, kind, settings))
+        worker.jobs.put((run, kind, settings, language))
         history: list = []
         best, last_sent = None, 0.0
         try:
@@ -173,8 +191,8 @@ class WorkerPool:
                     report_run, report = worker.reports.get(timeout=POLL_SECONDS)
                 except queue.Empty:
                     if not worker.process.is_alive():
-                        yield Update("error", None, list(history), best, "The training process ended "
-                                     f"unexpectedly (exit code {worker.process.exitcode}).")
+                        yield Update("error", None, list(history), best,
+                                     T.say("ended", language, code=worker.process.exitcode))
                         return
                     continue
                 if report_run != run:

@@ -9,15 +9,26 @@ import gradio as gr
 
 from models import registry
 from training.data import TRAIN_SIZES
-from ui import confusion, history, inputs, links
+from ui import confusion, history, i18n, inputs, links
 from ui.handlers import Lab
 
-CONFUSION_HELP = "**Click a cell** to see the test examples with that true and predicted class."
-HISTORY_TITLE = "### Your runs\nEvery run you finish in this browser (retrains and lessons), newest first."
-SHIPPED_AGAIN = "Tabs 1 and 2 use the shipped {kind} again."
-NOTHING_TO_DROP = "You have no retrained {kind}: the shipped one is already in use."
-LINK_HELP = "A link that opens this tab with these settings (add `&lock=epochs,init` to fix controls)."
-
+T = i18n.Texts(
+    "runs",
+    confusion_help=("**Click a cell** to see the test examples with that true and predicted class.",
+                    "**칸을 클릭하면** 실제 클래스와 예측 클래스가 그 칸과 같은 테스트 예시를 볼 수 있어요."),
+    confusion_table=("confusion matrix (rows: true class)", "혼동 행렬 (행: 실제 클래스)"),
+    history_title=("### Your runs\nEvery run you finish in this browser (retrains and lessons), newest first.",
+                   "### 내 실행 기록\n이 브라우저에서 마친 실행(다시 학습과 수업)을 모두 최신 순으로 보여 줘요."),
+    compare=("overlay the curves of", "곡선을 겹쳐 볼 실행"),
+    shipped_again=("Tabs 1 and 2 use the shipped {kind} again.", "1번과 2번 탭이 다시 기본 제공 {kind}을(를) 써요."),
+    nothing_to_drop=("You have no retrained {kind}: the shipped one is already in use.",
+                     "다시 학습한 {kind}이(가) 없어요. 이미 기본 제공 모델을 쓰고 있어요."),
+    copy_link=("🔗 Copy a link to these settings", "🔗 이 설정으로 여는 링크 복사"),
+    use_shipped=("↩ Use the shipped model again", "↩ 기본 제공 모델로 되돌리기"),
+    link=("link to these settings", "이 설정으로 여는 링크"),
+    link_help=("A link that opens this tab with these settings (add `&lock=epochs,init` to fix controls).",
+               "이 탭을 지금 설정 그대로 여는 링크예요 (`&lock=epochs,init`을 붙이면 그 항목을 고정할 수 있어요)."),
+)
 
 def _session(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None)
@@ -25,67 +36,70 @@ def _session(request: gr.Request | None) -> str | None:
 
 def confusion_section() -> tuple[gr.Dataframe, gr.HTML]:
     """Laid out under the confusion plot: the matrix as a table whose cells can be clicked, and their examples."""
-    gr.Markdown(CONFUSION_HELP)
-    grid = gr.Dataframe(interactive=False, elem_id="confusion-table", label="confusion matrix (rows: true class)")
-    examples = gr.HTML(confusion.PICK, elem_id="confusion-examples")
+    gr.Markdown(T["confusion_help"])
+    grid = gr.Dataframe(interactive=False, elem_id="confusion-table", label=T["confusion_table"])
+    examples = gr.HTML(confusion.T["pick"], elem_id="confusion-examples")
     return grid, examples
 
 
 def history_section() -> dict:
-    gr.Markdown(HISTORY_TITLE)
+    gr.Markdown(T["history_title"])
+    # its headers in English until the tab is opened, which fills the table in the browser's language
     table = gr.Dataframe(history.table([]), interactive=False, wrap=True, elem_id="runs-table")
-    compare = gr.CheckboxGroup([], label="overlay the curves of", elem_id="runs-compare")
+    compare = gr.CheckboxGroup([], label=T["compare"], elem_id="runs-compare")
     overlay = gr.Plot(show_label=False, elem_id="runs-overlay")
     return dict(table=table, compare=compare, overlay=overlay)
 
 
 def link_section() -> tuple[gr.Button, gr.Button, gr.Textbox]:
     with gr.Row():
-        button = gr.Button("🔗 Copy a link to these settings", size="sm", elem_id="copy-link")
-        shipped = gr.Button("↩ Use the shipped model again", size="sm", elem_id="use-shipped")
-    link = gr.Textbox(label="link to these settings", info=LINK_HELP, buttons=["copy"], elem_id="settings-link")
+        button = gr.Button(T["copy_link"], size="sm", elem_id="copy-link")
+        shipped = gr.Button(T["use_shipped"], size="sm", elem_id="use-shipped")
+    link = gr.Textbox(label=T["link"], info=T["link_help"], buttons=["copy"], elem_id="settings-link")
     return button, shipped, link
 
 
 def make_handlers(lab: Lab) -> dict:
     def runs(request: gr.Request = None):
         """This browser session's runs as a table, newest first."""
-        return history.table(lab.history.runs(_session(request)))
+        return history.table(lab.history.runs(_session(request)), language=i18n.language(request))
 
     def refresh(chosen, request: gr.Request = None):
         """After a run: the overlay's choices (the new run ticked too), the clickable matrix, its examples cleared."""
+        language = i18n.language(request)
         found = lab.history.runs(_session(request))
         latest = lab.history.latest(_session(request), retrain_only=True)
-        options = history.choices(found)
+        options = history.choices(found, language=language)
         numbers = {n for _, n in options}
         ticked = [n for n in (chosen or []) if n in numbers]
         if latest is not None and latest is found[-1] and latest.number not in ticked:
             ticked.append(latest.number)
-        grid = confusion.table(latest.confusion, latest.classes) if latest is not None else None
-        return (gr.update(choices=options, value=ticked), _overlay(found, ticked), grid,
-                confusion.PICK if latest is not None else confusion.NO_RUN)
+        grid = confusion.table(latest.confusion, latest.classes, language=language) if latest is not None else None
+        return (gr.update(choices=options, value=ticked), _overlay(found, ticked, language), grid,
+                confusion.T.say("pick" if latest is not None else "no_run", language))
 
     def compare(chosen, request: gr.Request = None):
-        return _overlay(lab.history.runs(_session(request)), chosen or [])
+        return _overlay(lab.history.runs(_session(request)), chosen or [], i18n.language(request))
 
     def cell(event: gr.SelectData, request: gr.Request = None):
+        language = i18n.language(request)
         latest = lab.history.latest(_session(request), retrain_only=True)
         if latest is None:
-            return confusion.NO_RUN
+            return confusion.T.say("no_run", language)
         row, column = event.index if isinstance(event.index, (list, tuple)) else (-1, -1)
-        return confusion.show(latest.cells, latest.confusion, latest.classes, row, column)
+        return confusion.show(latest.cells, latest.confusion, latest.classes, row, column, language=language)
 
     def use_shipped(kind, request: gr.Request = None):
         kind = inputs.choice(kind, "model", registry.retrainable())
         dropped = lab.retrained.drop(_session(request), kind)
-        return (SHIPPED_AGAIN if dropped else NOTHING_TO_DROP).format(kind=kind.upper())
+        return T.say("shipped_again" if dropped else "nothing_to_drop", i18n.language(request), kind=kind.upper())
 
     return dict(runs=runs, refresh=refresh, compare=compare, cell=cell, use_shipped=use_shipped)
 
 
-def _overlay(found: list, chosen: list):
+def _overlay(found: list, chosen: list, language: str = "en"):
     picked = [r for r in found if r.number in set(chosen) and r.curves]
-    return history.overlay(picked) if picked else None
+    return history.overlay(picked, language=language) if picked else None
 
 
 def wire(lab: Lab, trained, tab: gr.Tab, grid, examples, parts: dict, link_button, shipped_button, link,
@@ -123,7 +137,7 @@ def open_link(request: gr.Request = None) -> tuple:
         updates[name]["value"] = value
     for name in opened.locked:
         updates[name]["interactive"] = False
-    note = opened.note
+    note = opened.note_in(i18n.language(request))
     return (gr.update(selected=opened.tab) if opened.tab else gr.update(),
             *(gr.update(**u) for u in updates.values()),
             gr.update(value=opened.code) if opened.code else gr.update(),
