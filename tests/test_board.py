@@ -201,3 +201,23 @@ def test_a_nickname_in_the_boards_note_is_text_not_markdown_or_html():
 
     assert plain("![x](http://e/y.png)") == r"\!\[x\]\(http://e/y\.png\)"
     assert plain("<b>Bo</b> **x**") == r"&lt;b&gt;Bo&lt;/b&gt; \*\*x\*\*"
+
+
+def test_a_board_refreshed_by_many_is_drawn_once_a_moment_and_a_change_made_here_shows_at_once(tmp_path):
+    from types import SimpleNamespace
+
+    from ui.tabs.board import make_handlers
+
+    lab = SimpleNamespace(board=Board(f"sqlite:///{tmp_path / 'board.sqlite3'}"), history=RunHistory())
+    handlers = make_handlers(lab)
+    show = handlers["board_show"]
+    code, key = lab.board.create("7B", "lr")
+    lab.board.post(code, "Ada", finished(0.9, 0.01), "a:1")
+    first = show(code, "test accuracy", "all models")
+    assert show(code.lower(), "test accuracy", "all models") is first  # the same board: not drawn again
+    assert show(code, "newest", "all models") is not first  # another view of it is drawn
+    lab.board.post(code, "Bo", finished(0.8, 0.1), "b:1")  # as another replica of the app would
+    assert "1 post(s)" in show(code, "test accuracy", "all models")[0]  # shown within the cache's few seconds
+    handlers["board_close"](code, key)  # a change made here: the next refresh shows it, and the other post
+    note, table, _ = show(code, "test accuracy", "all models")
+    assert "closed" in note and "2 post(s)" in note

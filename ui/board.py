@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ui import i18n
+
 ENVIRONMENT = "PLAYGROUND_DATABASE"
 DEFAULT_URL = "sqlite:///class-board.sqlite3"  # a file in the working directory
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by thirty students
@@ -39,9 +41,14 @@ MAX_POSTS = 500  # per class: a class of thirty posting a dozen runs each, and a
 BOARD_ROWS = 200  # rows one refresh reads at most
 
 # what the teacher can choose to study: the x axis of the board's plot
-STUDIES = {"lr": "learning rate", "epochs": "epochs", "batch_size": "batch size", "hidden_size": "hidden size",
-           "dropout": "dropout", "init": "weight init", "subset": "training examples", "patience": "patience",
-           "kind": "model"}
+STUDY_NAMES = i18n.Texts(
+    "board-studies",
+    lr=("learning rate", "학습률"), epochs=("epochs", "에포크 수"), batch_size=("batch size", "배치 크기"),
+    hidden_size=("hidden size", "은닉층 크기"), dropout=("dropout", "드롭아웃"), init=("weight init", "가중치 초기화"),
+    subset=("training examples", "학습 예시 수"), patience=("patience", "조기 종료 인내(patience)"),
+    kind=("model", "모델"),
+)
+STUDIES = {name: english for name, (english, _) in STUDY_NAMES.pairs.items()}
 SORTS = {"test accuracy": "test_accuracy", "newest": "posted", "nickname": "nickname", "setting": "setting"}
 
 metadata = sa.MetaData()
@@ -70,21 +77,34 @@ post_table = sa.Table(
 )
 
 
+# the refusals, for the student or teacher who asked
+T = i18n.Texts(
+    "board",
+    unknown_code=("There is no class with that code: check it with your teacher.",
+                  "이 코드로 만든 반이 없어요. 선생님께 코드를 다시 확인해 보세요."),
+    bad_code=("A class code is {length} letters and digits.", "반 코드는 영문자와 숫자 {length}자예요."),
+    closed=("Your teacher has closed this board: it no longer takes posts.",
+            "선생님이 이 게시판을 마감했어요. 이제 새 결과를 올릴 수 없어요."),
+    wrong_key=("That teacher key does not belong to this class.", "이 반의 교사 키가 아니에요."),
+    bad_nickname=("A nickname is 1 to {most} characters of plain text, on one line.",
+                  "닉네임은 한 줄짜리 일반 텍스트로 1~{most}자까지 쓸 수 있어요."),
+    already=("This run is on the board already.", "이 학습 결과는 이미 게시판에 올라가 있어요."),
+    full=("This board is full ({most} posts): ask your teacher to delete some.",
+          "게시판이 가득 찼어요(게시물 {most}개). 선생님께 몇 개를 지워 달라고 부탁해 주세요."),
+    no_post=("There is no post {number} on this board.", "이 게시판에는 {number}번 게시물이 없어요."),
+    bad_study=("The setting studied must be one of: {names}.", "탐구할 설정은 다음 중 하나여야 해요: {names}."),
+)
+
+
 class BoardError(ValueError):
-    """A request the board refuses; its text is for the student or teacher."""
+    """A request the board refuses: `str(error)` in English, `say(language)` in the language of who asked."""
 
+    def __init__(self, key: str, **values):
+        super().__init__(T.say(key, "en", **values))
+        self.key, self.values = key, values
 
-# the texts of the refusals, as constants for translation
-UNKNOWN_CODE = "There is no class with that code: check it with your teacher."
-BAD_CODE = "A class code is {length} letters and digits."
-CLOSED = "Your teacher has closed this board: it no longer takes posts."
-WRONG_KEY = "That teacher key does not belong to this class."
-BAD_NICKNAME = "A nickname is 1 to {most} characters of plain text, on one line."
-
-ALREADY = "This run is on the board already."
-FULL = "This board is full ({most} posts): ask your teacher to delete some."
-NO_POST = "There is no post {number} on this board."
-BAD_STUDY = "The setting studied must be one of: {names}."
+    def say(self, language: str) -> str:
+        return T.say(self.key, language, **self.values)
 
 
 @dataclass
@@ -113,14 +133,14 @@ def database_url() -> str:
 def check_code(code) -> str:
     code = code.strip().upper() if isinstance(code, str) else ""
     if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
-        raise BoardError(BAD_CODE.format(length=CODE_LENGTH))
+        raise BoardError("bad_code", length=CODE_LENGTH)
     return code
 
 
 def check_nickname(nickname) -> str:
     nickname = " ".join(nickname.split()) if isinstance(nickname, str) else ""
     if not 1 <= len(nickname) <= MAX_NICKNAME or not nickname.isprintable():
-        raise BoardError(BAD_NICKNAME.format(most=MAX_NICKNAME))
+        raise BoardError("bad_nickname", most=MAX_NICKNAME)
     return nickname
 
 
@@ -164,7 +184,7 @@ class Board:
     def create(self, title: str, study: str) -> tuple[str, str]:
         """A new class: (class code for the students, teacher key). The key is shown once and stored hashed."""
         if study not in STUDIES:
-            raise BoardError(BAD_STUDY.format(names=", ".join(STUDIES)))
+            raise BoardError("bad_study", names=", ".join(STUDIES))
         title = " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else ""
         key = secrets.token_urlsafe(16)
         for _ in range(5):  # a clash among 8.5e11 codes is unlikely; try again if it happens
@@ -185,7 +205,7 @@ class Board:
             gone = db.execute(post_table.delete().where(post_table.c.code == code,
                                                         post_table.c.id == post_id)).rowcount
         if not gone:
-            raise BoardError(NO_POST.format(number=post_id))
+            raise BoardError("no_post", number=post_id)
 
     def close(self, code, key) -> None:
         code = self._teacher(code, key)
@@ -198,7 +218,7 @@ class Board:
             stored = db.execute(sa.select(class_table.c.teacher_key_sha256)
                                 .where(class_table.c.code == info.code)).scalar()
         if not isinstance(key, str) or not hmac.compare_digest(stored, _sha256(key.strip())):
-            raise BoardError(WRONG_KEY)
+            raise BoardError("wrong_key")
         return info.code
 
     # ---- the students -------------------------------------------------------------------------------------------
@@ -209,7 +229,7 @@ class Board:
             c = class_table.c
             row = db.execute(sa.select(c.code, c.title, c.study, c.closed).where(c.code == code)).first()
         if row is None:
-            raise BoardError(UNKNOWN_CODE)
+            raise BoardError("unknown_code")
         return ClassInfo(row.code, row.title, row.study, bool(row.closed))
 
     def post(self, code, nickname, run, run_key: str) -> int:
@@ -217,12 +237,12 @@ class Board:
         nickname = check_nickname(nickname)
         info = self.info(code)
         if info.closed:
-            raise BoardError(CLOSED)
+            raise BoardError("closed")
         with self.engine.begin() as db:
             count = db.execute(sa.select(sa.func.count()).select_from(post_table)
                                .where(post_table.c.code == info.code)).scalar()
             if count >= MAX_POSTS:
-                raise BoardError(FULL.format(most=MAX_POSTS))
+                raise BoardError("full", most=MAX_POSTS)
             settings = {k: v for k, v in run.settings.items() if k != "log_every"}
             try:
                 result = db.execute(post_table.insert().values(
@@ -230,7 +250,7 @@ class Board:
                     test_accuracy=float(run.test_accuracy), seconds=float(run.seconds), run_key=_sha256(run_key),
                     posted=time.time()))
             except sa.exc.IntegrityError:
-                raise BoardError(ALREADY) from None
+                raise BoardError("already") from None
             return int(result.inserted_primary_key[0])
 
     def posts(self, code) -> tuple[ClassInfo, list[Post]]:

@@ -5,6 +5,8 @@ The store is ui/board.py (a database); a student's run comes from the session's
 history on the server (ui/history.py), so a post carries only numbers this
 server measured. Every value a client sends is checked (a gr.Error naming the
 field). API: board_create, board_post, board_show, board_delete, board_close.
+Messages, headers and the plot come in the language of the request (ui/i18n.py);
+the values sent and stored (sort, model, study, nicknames) stay as they are.
 """
 import html
 import re
@@ -14,115 +16,248 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from models import registry
-from ui import inputs
-from ui.board import SORTS, STUDIES, BoardError, setting_of
+from ui import i18n, inputs
+from ui.board import SORTS, STUDIES, STUDY_NAMES, BoardError, setting_of
 from ui.handlers import Lab
 from ui.history import layout, settings_text
 
-ALL_MODELS = "all models"
-INTRO = ("**Compare the class's results.** Your teacher creates a class and gives you its code. Train a model in "
-         "tab 3, choose the run here, pick a nickname and post it; everyone with the code sees the board.")
-TEACHER_INTRO = ("Create a class for your students. You get a **class code** to share and a **teacher key** to "
-                 "keep: the key deletes posts and closes the board, and it is shown only once.")
-CREATED = ("Class **{code}** created (studying *{study}*). Share the code, or this link: `{link}`\n\n"
-           "Your teacher key (keep it; it is shown only once): `{key}`")
-POSTED = "Posted as post {number}: {run}."
-DELETED = "Post {number} deleted."
-CLOSED_NOTE = "Board closed: it keeps its posts and takes no new ones."
-BOARD_NOTE = "**{title}** · {count} post(s) · studying *{study}*{closed}{best}"
-IS_CLOSED = " · closed"
-BEST = " · best so far: **{accuracy:.2%}** by {nickname} ({setting})"
-NO_RUN = "Finish a training run in tab 3 first: only runs this browser trained can be posted."
-UNKNOWN_RUN = "You have no finished run number {number}; choose one from the list."
-PLOT_TITLE = "test accuracy against {study}"
-CLASS_MEAN = "class mean"
-COLUMNS = ["post", "nickname", "model", "setting", "test accuracy", "seconds", "settings", "posted (UTC)"]
+ALL_MODELS = "all models"  # the models dropdown's value for no filter (an API value: stays English)
+T = i18n.Texts(
+    "board-tab",
+    tab=("5 · Class board", "5 · 학급 게시판"),
+    intro=("**Compare the class's results.** Your teacher creates a class and gives you its code. Train a model in "
+           "tab 3, choose the run here, pick a nickname and post it; everyone with the code sees the board.",
+           "**반 친구들과 결과를 비교해 보세요.** 선생님이 반을 만들고 반 코드를 알려 줘요. "
+           "3번 탭에서 모델을 학습시킨 뒤 여기서 그 학습 결과를 고르고, 닉네임을 정해 올리세요. "
+           "반 코드를 아는 사람은 모두 게시판을 볼 수 있어요."),
+    code=("class code", "반 코드"),
+    nickname=("your nickname (shown to the class)", "닉네임 (반 전체에 보여요)"),
+    run=("your run", "내 학습 결과"),
+    post=("Post my run", "내 결과 올리기"),
+    show=("Show / refresh the board", "게시판 보기 / 새로 고침"),
+    sort=("sort by", "정렬 기준"),
+    models=("models", "모델"),
+    all_models=("all models", "모든 모델"),
+    sort_accuracy=("test accuracy", "테스트 정확도 높은 순"),
+    sort_newest=("newest", "최신순"),
+    sort_nickname=("nickname", "닉네임순"),
+    sort_setting=("setting", "설정값순"),
+    teachers=("For teachers", "선생님용"),
+    teacher_intro=("Create a class for your students. You get a **class code** to share and a **teacher key** to "
+                   "keep: the key deletes posts and closes the board, and it is shown only once.",
+                   "학생들과 함께 쓸 반을 만드세요. 학생들에게 알려 줄 **반 코드**와 선생님이 보관할 **교사 키**가 "
+                   "나와요. 교사 키로 게시물을 지우거나 게시판을 마감할 수 있고, 이 키는 한 번만 보여 줘요."),
+    title=("class name", "반 이름"),
+    study=("setting the class studies (the plot's x axis)", "반에서 탐구할 설정 (그래프의 x축)"),
+    create=("Create a class", "반 만들기"),
+    key=("teacher key", "교사 키"),
+    post_number=("post number", "게시물 번호"),
+    delete=("Delete this post", "이 게시물 삭제"),
+    close=("Close the board", "게시판 마감"),
+    # what the handlers answer
+    default_title=("Our class", "우리 반"),
+    created=("Class **{code}** created (studying *{study}*). Share the code, or this link: `{link}`\n\n"
+             "Your teacher key (keep it; it is shown only once): `{teacher_key}`",
+             "반을 만들었어요. 반 코드: **{code}** (탐구할 설정: *{study}*). 학생들에게 이 코드나 링크를 알려 주세요: "
+             "`{link}`\n\n"
+             "교사 키 (한 번만 보여 주니 꼭 따로 적어 두세요): `{teacher_key}`"),
+    posted=("Posted as post {number}: {run}.", "{number}번 게시물로 올렸어요: {run}."),
+    deleted=("Post {number} deleted.", "{number}번 게시물을 지웠어요."),
+    closed_note=("Board closed: it keeps its posts and takes no new ones.",
+                 "게시판을 마감했어요. 올라온 게시물은 그대로 남고, 새 게시물은 더 받지 않아요."),
+    board_note=("**{title}** · {count} post(s) · studying *{study}*{closed}{best}",
+                "**{title}** · 게시물 {count}개 · 탐구 설정: *{study}*{closed}{best}"),
+    is_closed=(" · closed", " · 마감됨"),
+    best=(" · best so far: **{accuracy:.2%}** by {nickname} ({setting})",
+          " · 지금까지 최고: {nickname}의 **{accuracy:.2%}** ({setting})"),
+    no_run=("Finish a training run in tab 3 first: only runs this browser trained can be posted.",
+            "먼저 3번 탭에서 학습을 끝까지 마쳐 주세요. 이 브라우저에서 학습한 결과만 올릴 수 있어요."),
+    unknown_run=("You have no finished run number {number}; choose one from the list.",
+                 "끝난 학습 결과 중에 {number}번이 없어요. 목록에서 골라 주세요."),
+    plot_title=("test accuracy against {study}", "{study}에 따른 테스트 정확도"),
+    class_mean=("class mean", "반 평균"),
+    accuracy_axis=("test accuracy", "테스트 정확도"),
+    # the table's headers
+    col_post=("post", "번호"), col_nickname=("nickname", "닉네임"), col_model=("model", "모델"),
+    col_setting=("setting", "설정값"), col_accuracy=("test accuracy", "테스트 정확도"),
+    col_seconds=("seconds", "시간(초)"),
+    col_settings=("settings", "전체 설정"), col_posted=("posted (UTC)", "올린 시각 (UTC)"),
+    # a value an API client sent that is not one of the choices (ui/inputs.py words these in English)
+    bad_sort=("sort must be one of {choices}.", "정렬 기준은 다음 중 하나여야 해요: {choices}."),
+    bad_model=("model must be one of {choices}.", "모델은 다음 중 하나여야 해요: {choices}."),
+    bad_study=("setting studied must be one of {choices}.", "탐구할 설정은 다음 중 하나여야 해요: {choices}."),
+    bad_run=("run must be a whole number of 1 or more.", "학습 결과 번호는 1 이상의 정수여야 해요."),
+    bad_post=("post must be a whole number of 1 or more.", "지울 게시물 번호를 1 이상의 정수로 넣어 주세요."),
+    long_title=("The class name is {count:,} characters long; the limit is {most:,}.",
+                "반 이름이 {count:,}자예요. {most:,}자까지 쓸 수 있어요."),
+)
+SORT_NAMES = {"test accuracy": "sort_accuracy", "newest": "sort_newest", "nickname": "sort_nickname",
+              "setting": "sort_setting"}  # SORTS' values (the API's) → their names on the page
+COLUMN_KEYS = ["col_post", "col_nickname", "col_model", "col_setting", "col_accuracy", "col_seconds", "col_settings",
+               "col_posted"]
+COLUMNS = [T.say(key, "en") for key in COLUMN_KEYS]
+
+
+def columns(language: str) -> list[str]:
+    return [T.say(key, language) for key in COLUMN_KEYS]
 
 
 def _session(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None)
 
 
-def _refused(error: BoardError) -> gr.Error:
-    return gr.Error(str(error))
+def _refused(error: BoardError, language: str) -> gr.Error:
+    return gr.Error(error.say(language))
+
+
+def _checked(language: str, refusal: str, check, *args, **values):
+    """`check(*args)` from ui/inputs.py, whose refusal is English: in another language, this tab's own words."""
+    try:
+        return check(*args)
+    except gr.Error:
+        if language == i18n.DEFAULT:
+            raise
+        raise gr.Error(T.say(refusal, language, **values)) from None
 
 
 def postable(lab: Lab, request: gr.Request | None) -> list:
     """This session's runs that can be posted (those with a test accuracy), newest first, as dropdown choices."""
-    return [(r.label, r.number) for r in reversed(lab.history.runs(_session(request))) if r.test_accuracy is not None]
+    language = i18n.language(request)
+    return [(r.labelled(language), r.number) for r in reversed(lab.history.runs(_session(request)))
+            if r.test_accuracy is not None]
+
+
+class Views:
+    """Boards as last shown, by (class, sort, model filter, language), for `ttl` seconds.
+
+    Thirty students refresh a board every few seconds, and each refresh built the same plotly figure again on the
+    server's one Python thread, beside the class's drawings: with 30 board students the digit prediction's round
+    trip rose to p95 2.3 s (benchmarks/load.py --board 30, on a shared machine). A post, a deletion or a closing
+    made here clears that class at once; one made by another replica of the app shows within `ttl`."""
+
+    def __init__(self, ttl: float = 2.0, most: int = 2_000):
+        self.ttl, self.most = ttl, most
+        self._shown: dict[tuple, tuple[float, tuple]] = {}
+
+    def get(self, key: tuple) -> tuple | None:
+        found = self._shown.get(key)
+        return found[1] if found is not None and time.monotonic() - found[0] < self.ttl else None
+
+    def put(self, key: tuple, view: tuple) -> None:
+        if len(self._shown) >= self.most:
+            self._shown.clear()
+        self._shown[key] = (time.monotonic(), view)
+
+    def forget(self, code) -> None:
+        code = str(code).strip().upper()
+        for key in [k for k in list(self._shown) if k[0] == code]:
+            self._shown.pop(key, None)
 
 
 def make_handlers(lab: Lab) -> dict:
+    views = Views()
+
     def board_create(title, study, request: gr.Request = None):
-        study = inputs.choice(study, "setting studied", list(STUDIES))
+        language = i18n.language(request)
+        study = _checked(language, "bad_study", inputs.choice, study, "setting studied", list(STUDIES),
+                         choices=", ".join(STUDIES))
         title = inputs.text(title)
         if message := inputs.too_long(title, "The class name"):
-            raise gr.Error(message)
-        code, key = lab.board.create(title or "Our class", study)
+            raise gr.Error(message if language == i18n.DEFAULT else
+                           T.say("long_title", language, count=len(title), most=inputs.MAX_TEXT_CHARS))
+        code, key = lab.board.create(title or T.say("default_title", language), study)
         link = f"{_origin(request)}?tab=board&code={code}"
-        return CREATED.format(code=code, study=STUDIES[study], link=link, key=key), code, key
+        created = T.say("created", language, code=code, study=STUDY_NAMES.say(study, language), link=link,
+                        teacher_key=key)
+        return created, code, key
 
     def board_post(code, nickname, run, request: gr.Request = None):
         """Post one of this session's finished runs (`run`: its number; None: the latest) under `nickname`."""
+        language = i18n.language(request)
         session = _session(request)
         runs = [r for r in lab.history.runs(session) if r.test_accuracy is not None]
         if run is None and runs:
             chosen = runs[-1]
         else:
-            number = inputs.number(run, "run", 1, 10**9, whole=True) if run is not None else None
+            number = _checked(language, "bad_run", inputs.number, run, "run", 1, 10**9, True) \
+                if run is not None else None
             chosen = next((r for r in runs if r.number == number), None)
             if chosen is None:
-                raise gr.Error(NO_RUN if not runs else UNKNOWN_RUN.format(number=number))
+                raise gr.Error(T.say("no_run", language) if not runs else
+                               T.say("unknown_run", language, number=number))
         try:
             number = lab.board.post(code, nickname, chosen, f"{session}:{chosen.number}")
+            views.forget(code)
         except BoardError as error:
-            raise _refused(error) from None
-        return POSTED.format(number=number, run=chosen.label)
+            raise _refused(error, language) from None
+        return T.say("posted", language, number=number, run=chosen.labelled(language))
 
-    def board_show(code, sort, model):
+    def board_show(code, sort, model, request: gr.Request = None):
         """The board of class `code`: (note, table, plot), sorted by `sort` and keeping only `model` runs."""
-        sort = inputs.choice(sort, "sort", list(SORTS))
-        model = inputs.choice(model, "model", [ALL_MODELS, *registry.retrainable()])
+        language = i18n.language(request)
+        sort = _checked(language, "bad_sort", inputs.choice, sort, "sort", list(SORTS), choices=", ".join(SORTS))
+        models = [ALL_MODELS, *registry.retrainable()]
+        model = _checked(language, "bad_model", inputs.choice, model, "model", models, choices=", ".join(models))
+        key = (str(code).strip().upper(), sort, model, language)
+        if (shown := views.get(key)) is not None:
+            return shown
         try:
             info, found = lab.board.posts(code)
         except BoardError as error:
-            raise _refused(error) from None
+            raise _refused(error, language) from None
         if model != ALL_MODELS:
             found = [p for p in found if p.kind == model]
         newest_first = SORTS[sort] in ("test_accuracy", "posted")
         found = sorted(found, key=_sort_key(SORTS[sort], info.study), reverse=newest_first)
         best = max(found, key=lambda p: p.test_accuracy, default=None)
-        best_text = "" if best is None else BEST.format(
-            accuracy=best.test_accuracy, nickname=plain(best.nickname), setting=_shown(setting_of(best, info.study)))
-        note = BOARD_NOTE.format(title=plain(info.title), count=len(found), study=STUDIES[info.study],
-                                 closed=IS_CLOSED if info.closed else "", best=best_text)
+        best_text = "" if best is None else T.say(
+            "best", language, accuracy=best.test_accuracy, nickname=plain(best.nickname),
+            setting=_shown(setting_of(best, info.study)))
+        note = T.say("board_note", language, title=plain(info.title), count=len(found),
+                     study=STUDY_NAMES.say(info.study, language),
+                     closed=T.say("is_closed", language) if info.closed else "", best=best_text)
         rows = [[p.id, p.nickname, p.kind, _shown(setting_of(p, info.study)), f"{p.test_accuracy:.2%}",
-                 round(p.seconds, 1), settings_text(p.settings), time.strftime("%H:%M", time.gmtime(p.posted))]
-                for p in found]
-        table = {"headers": COLUMNS, "data": rows or [[""] * len(COLUMNS)]}
-        return note, table, plot(found, info.study)
+                 round(p.seconds, 1), settings_text(p.settings, language=language),
+                 time.strftime("%H:%M", time.gmtime(p.posted))] for p in found]
+        shown = note, _table(rows, language), plot(found, info.study, language=language)
+        views.put(key, shown)
+        return shown
 
-    def board_delete(code, key, post):
-        number = inputs.number(post, "post", 1, 2**31 - 1, whole=True)  # an SQL INTEGER
+    def board_delete(code, key, post, request: gr.Request = None):
+        language = i18n.language(request)
+        number = _checked(language, "bad_post", inputs.number, post, "post", 1, 2**31 - 1, True)  # an SQL INTEGER
         try:
             lab.board.delete(code, inputs.text(key), number)
+            views.forget(code)
         except BoardError as error:
-            raise _refused(error) from None
-        return DELETED.format(number=number)
+            raise _refused(error, language) from None
+        return T.say("deleted", language, number=number)
 
-    def board_close(code, key):
+    def board_close(code, key, request: gr.Request = None):
+        language = i18n.language(request)
         try:
             lab.board.close(code, inputs.text(key))
+            views.forget(code)
         except BoardError as error:
-            raise _refused(error) from None
-        return CLOSED_NOTE
+            raise _refused(error, language) from None
+        return T.say("closed_note", language)
 
-    def runs_to_post(request: gr.Request = None):
+    def runs_to_post(table=None, request: gr.Request = None):
+        """The run dropdown's choices for this browser, and an empty board's headers in its language (a
+        gr.Dataframe shows its build-time headers as they are, untranslated)."""
         choices = postable(lab, request)
-        return gr.update(choices=choices, value=choices[0][1] if choices else None)
+        rows = table.get("data") if isinstance(table, dict) else None
+        blank = not rows or all(cell in ("", None) for row in rows for cell in row)
+        return (gr.update(choices=choices, value=choices[0][1] if choices else None),
+                _table([], i18n.language(request)) if blank else gr.update())
 
     return dict(board_create=board_create, board_post=board_post, board_show=board_show, board_delete=board_delete,
                 board_close=board_close, runs_to_post=runs_to_post)
+
+
+def _table(rows: list, language: str) -> dict:
+    headers = columns(language)
+    return {"headers": headers, "data": rows or [[""] * len(headers)]}
 
 
 def plain(text: str) -> str:
@@ -157,7 +292,7 @@ def _shown(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def plot(found: list, study: str) -> go.Figure:
+def plot(found: list, study: str, *, language: str = "en") -> go.Figure:
     """Test accuracy against the studied setting: one point per post (nickname on hover), one colour per model,
     and the class mean at each value."""
     fig = go.Figure()
@@ -177,63 +312,73 @@ def plot(found: list, study: str) -> go.Figure:
     if by_value:
         xs = sorted(by_value, key=_number_or_text)
         fig.add_trace(go.Scatter(x=xs, y=[sum(by_value[x]) / len(by_value[x]) for x in xs], mode="lines+markers",
-                                 name=CLASS_MEAN, line=dict(color="#6b7280", dash="dash")))
+                                 name=T.say("class_mean", language), line=dict(color="#6b7280", dash="dash")))
     if numeric and study == "lr":
         fig.update_xaxes(type="log")
     elif not numeric:
         fig.update_xaxes(type="category")
-    fig.update_xaxes(title_text=STUDIES[study])
-    fig.update_yaxes(title_text="test accuracy", tickformat=".0%")
-    fig.update_layout(title=PLOT_TITLE.format(study=STUDIES[study]))
+    study_name = STUDY_NAMES.say(study, language)
+    fig.update_xaxes(title_text=study_name)
+    fig.update_yaxes(title_text=T.say("accuracy_axis", language), tickformat=".0%")
+    fig.update_layout(title=T.say("plot_title", language, study=study_name))
     return layout(fig, 380)
+
+
+def _kind_title(kind: str):
+    return i18n.KIND_TITLES[kind] if kind in i18n.KIND_TITLES.pairs else kind
 
 
 def build(lab: Lab, session: gr.State) -> dict:
     """The tab; returns the components the teacher links fill (ui/links.py)."""
     handlers = make_handlers(lab)
-    with gr.Tab("5 · Class board", id="board") as tab:
-        gr.Markdown(INTRO)
+    with gr.Tab(T["tab"], id="board") as tab:
+        gr.Markdown(T["intro"])
         with gr.Row():
-            code = gr.Textbox(label="class code", max_length=16, elem_id="board-code")
-            nickname = gr.Textbox(label="your nickname (shown to the class)", max_length=24, elem_id="board-nickname")
-            run = gr.Dropdown([], label="your run", elem_id="board-run")
+            code = gr.Textbox(label=T["code"], max_length=16, elem_id="board-code")
+            nickname = gr.Textbox(label=T["nickname"], max_length=24, elem_id="board-nickname")
+            run = gr.Dropdown([], label=T["run"], elem_id="board-run")
         with gr.Row():
-            post = gr.Button("Post my run", variant="primary", elem_id="board-post")
-            show = gr.Button("Show / refresh the board", elem_id="board-show")
+            post = gr.Button(T["post"], variant="primary", elem_id="board-post")
+            show = gr.Button(T["show"], elem_id="board-show")
         with gr.Row():
-            sort = gr.Dropdown(list(SORTS), value="test accuracy", label="sort by")
-            model = gr.Dropdown([ALL_MODELS, *registry.retrainable()], value=ALL_MODELS, label="models")
+            sort = gr.Dropdown([(T[SORT_NAMES[name]], name) for name in SORTS], value="test accuracy",
+                               label=T["sort"])
+            model = gr.Dropdown([(T["all_models"], ALL_MODELS)] + [(_kind_title(kind), kind)
+                                                                   for kind in registry.retrainable()],
+                                value=ALL_MODELS, label=T["models"])
         message = gr.Markdown(elem_id="board-message")
         note = gr.Markdown(elem_id="board-note")
         table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search", elem_id="board-table")
         figure = gr.Plot(show_label=False, elem_id="board-plot")
-        with gr.Accordion("For teachers", open=False):
-            gr.Markdown(TEACHER_INTRO)
+        with gr.Accordion(T["teachers"], open=False):
+            gr.Markdown(T["teacher_intro"])
             with gr.Row():
-                title = gr.Textbox(label="class name", max_length=80)
-                study = gr.Dropdown([(words, name) for name, words in STUDIES.items()], value="lr",
-                                    label="setting the class studies (the plot's x axis)")
-            create = gr.Button("Create a class")
+                title = gr.Textbox(label=T["title"], max_length=80)
+                study = gr.Dropdown([(STUDY_NAMES[name], name) for name in STUDIES], value="lr", label=T["study"])
+            create = gr.Button(T["create"])
             created = gr.Markdown(elem_id="board-created")
-            key = gr.Textbox(label="teacher key", type="password")
+            key = gr.Textbox(label=T["key"], type="password")
             with gr.Row():
-                post_number = gr.Number(label="post number", precision=0, minimum=1)
-                delete = gr.Button("Delete this post", variant="stop")
-                close = gr.Button("Close the board", variant="stop")
+                post_number = gr.Number(label=T["post_number"], precision=0, minimum=1)
+                delete = gr.Button(T["delete"], variant="stop")
+                close = gr.Button(T["close"], variant="stop")
             teacher_note = gr.Markdown()
     # preprocess=False: values reach the handlers as sent and each is checked there (the run dropdown's choices
     # differ per browser; gradio's own check would compare an API client's run with the empty initial list)
     raw = dict(preprocess=False)
+    # boards are drawn two at a time, however many students refresh: the rest wait in the queue, not on the CPU
+    showing = dict(raw, concurrency_id="board", concurrency_limit=2)
     board, shown = [note, table, figure], [code, sort, model]
-    tab.select(handlers["runs_to_post"], None, run, api_name=False, queue=False, show_progress="hidden")
+    tab.select(handlers["runs_to_post"], table, [run, table], api_name=False, queue=False, show_progress="hidden",
+               **raw)
     create.click(handlers["board_create"], [title, study], [created, code, key], api_name="board_create", **raw)
     post.click(handlers["board_post"], [code, nickname, run], message, api_name="board_post", **raw).success(
-        handlers["board_show"], shown, board, api_name=False, **raw)
-    show.click(handlers["board_show"], shown, board, api_name="board_show", **raw)
+        handlers["board_show"], shown, board, api_name=False, **showing)
+    show.click(handlers["board_show"], shown, board, api_name="board_show", **showing)
     for control in (sort, model):
-        control.input(handlers["board_show"], shown, board, api_name=False, **raw)
+        control.input(handlers["board_show"], shown, board, api_name=False, **showing)
     delete.click(handlers["board_delete"], [code, key, post_number], teacher_note, api_name="board_delete",
-                 **raw).success(handlers["board_show"], shown, board, api_name=False, **raw)
+                 **raw).success(handlers["board_show"], shown, board, api_name=False, **showing)
     close.click(handlers["board_close"], [code, key], teacher_note, api_name="board_close", **raw).success(
-        handlers["board_show"], shown, board, api_name=False, **raw)
+        handlers["board_show"], shown, board, api_name=False, **showing)
     return {"code": code, "tab": tab}
