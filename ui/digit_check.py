@@ -22,17 +22,24 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ui import i18n
+
 KIND = "digit-check"  # the registry kind, and its checkpoint folder in assets/
 # P(digit) below which a drawing is "not a digit": the detector's own argmax. On validation data it flags 0.10% of
 # the digits and 98.3% of the non-digits; 0.89 would flag 0.5% and 99.2%. The margin is for writers unlike those.
 THRESHOLD = 0.5
+T = i18n.Texts(
+    "digit-check",
+    digit=("looks like a digit ({sure:.0%} sure)", "숫자일 확률 {sure:.0%}"),
+    not_digit=("does not look like a digit ({sure:.0%} sure it is not)", "숫자가 아닐 확률 {sure:.0%}"),
+)
 
 
 @dataclass(frozen=True)
 class DigitCheck:
     looks_like_digit: bool
     score: float  # the detector's probability that the drawing is a digit, 0–1
-    reason: str  # a short phrase for the notice
+    reason: str  # a short phrase for the notice, in the language asked for
 
 
 @torch.inference_mode()
@@ -44,9 +51,10 @@ def scores(detector: torch.nn.Module, pixels: np.ndarray | torch.Tensor) -> np.n
     return detector(x).float().softmax(dim=1)[:, 1].numpy()
 
 
-def check(detector: torch.nn.Module, pixels: np.ndarray) -> DigitCheck:
-    """Whether the MNIST-style 28×28 `pixels` (ui.sketch.to_mnist's, float in [0, 1]) look like a digit."""
+def check(detector: torch.nn.Module, pixels: np.ndarray, *, language: str = "en") -> DigitCheck:
+    """Whether the MNIST-style 28×28 `pixels` (ui.sketch.to_mnist's, float in [0, 1]) look like a digit; the reason
+    in `language`."""
     score = float(scores(detector, pixels)[0])
     if score >= THRESHOLD:
-        return DigitCheck(True, score, f"looks like a digit ({score:.0%} sure)")
-    return DigitCheck(False, score, f"does not look like a digit ({1 - score:.0%} sure it is not)")
+        return DigitCheck(True, score, T.say("digit", language, sure=score))
+    return DigitCheck(False, score, T.say("not_digit", language, sure=1 - score))

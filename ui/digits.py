@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ui import i18n
 from ui.sketch import Preprocessed, to_canvas_grid
 
 STRIP_PANEL = 96  # pixels per panel in the preprocessing strip
@@ -23,12 +24,24 @@ OVERLAY_SIZE = 280
 SALIENT = 0.15  # a 28 × 28 pixel whose saliency is at least this share of the largest counts as red or blue
 
 # The images' text alternatives, each whole sentences with named fields, so each can be translated as it stands.
-STRIP_ALT = ("The preprocessing in five pictures, left to right: your strokes drawn with a pen of fixed width; "
-             "cropped to the ink; shrunk so the longest side is 20 pixels; centred by mass in 28 × 28 pixels, like "
-             "MNIST; and the normalised input the networks read, dark blue for low values and yellow for high.")
-SALIENCY_ALT = ("Your drawing coloured by what made the CNN answer {answer}: red strokes pushed it towards {answer}, "
-                "blue strokes against it, grey ones hardly mattered. Of the inked pixels, {towards:.0%} pushed "
-                "towards the answer and {against:.0%} against it.")
+T = i18n.Texts(
+    "digits",
+    strip_alt=("The preprocessing in five pictures, left to right: your strokes drawn with a pen of fixed width; "
+               "cropped to the ink; shrunk so the longest side is 20 pixels; centred by mass in 28 × 28 pixels, like "
+               "MNIST; and the normalised input the networks read, dark blue for low values and yellow for high.",
+               "전처리 과정을 왼쪽부터 그림 다섯 장으로 보여 줘요. 내가 그린 획을 같은 굵기의 펜으로 다시 그린 것, "
+               "잉크 부분만 잘라 낸 것, 긴 변이 20픽셀이 되게 줄인 것, MNIST처럼 28 × 28 픽셀 안에서 무게중심을 "
+               "가운데로 옮긴 것, 그리고 신경망이 읽는 정규화된 입력이에요. 정규화된 입력은 낮은 값이 짙은 파란색, "
+               "높은 값이 노란색이에요."),
+    saliency_alt=("Your drawing coloured by what made the CNN answer {answer}: red strokes pushed it towards {answer}, "
+                  "blue strokes against it, grey ones hardly mattered. Of the inked pixels, {towards:.0%} pushed "
+                  "towards the answer and {against:.0%} against it.",
+                  "CNN의 답 {answer}에 무엇이 영향을 주었는지 내 그림에 색으로 나타냈어요. 빨간 획은 {answer} 쪽으로, "
+                  "파란 획은 반대쪽으로 밀었고, 회색 획은 거의 영향이 없었어요. 잉크가 있는 픽셀 중 {towards:.0%}는 "
+                  "답 쪽으로, {against:.0%}는 반대쪽으로 밀었어요."),
+)
+STRIP_ALT = T.say("strip_alt", "en")
+SALIENCY_ALT = T.say("saliency_alt", "en")
 
 
 @dataclass
@@ -77,12 +90,17 @@ def overlay(pre: Preprocessed, attribution: np.ndarray, size: int = OVERLAY_SIZE
     return (255 - 255 * away_from_white).astype(np.uint8)
 
 
-def saliency_alt(attribution: np.ndarray, pixels: np.ndarray, answer: str) -> str:
+def strip_alt(*, language: str = "en") -> str:
+    """The text alternative of the preprocessing strip."""
+    return T.say("strip_alt", language)
+
+
+def saliency_alt(attribution: np.ndarray, pixels: np.ndarray, answer: str, *, language: str = "en") -> str:
     """The text alternative of the saliency overlay: what the colours mean, and how much of the ink is each."""
     inked = pixels > 0.1
     share = inked.sum() or 1
-    return SALIENCY_ALT.format(answer=answer, towards=((attribution >= SALIENT) & inked).sum() / share,
-                               against=((attribution <= -SALIENT) & inked).sum() / share)
+    return T.say("saliency_alt", language, answer=answer, towards=((attribution >= SALIENT) & inked).sum() / share,
+                 against=((attribution <= -SALIENT) & inked).sum() / share)
 
 
 def as_html_image(image: np.ndarray, alt: str) -> str:

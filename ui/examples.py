@@ -7,6 +7,7 @@ strokes. The points are in the pad's 280 × 280 canvas pixels, drawn the way
 a hand draws each digit (tests/test_accessibility.py checks that both shipped
 networks read every one as its digit).
 """
+from ui import i18n
 from ui.strokes import from_points
 
 CANVAS = 280
@@ -28,7 +29,9 @@ STROKES = {
            (160, 240)]],
 }
 DIGITS = tuple(STROKES)
-CHOOSE_LABEL = "No pen? Pick an example digit (arrow keys move between them)"
+T = i18n.Texts("examples", choose=("No pen? Pick an example digit (arrow keys move between them)",
+                                   "펜이 없나요? 예시 숫자를 골라 보세요(화살표 키로 옮겨 다닐 수 있어요)"))
+CHOOSE_LABEL = T["choose"]
 
 
 def pad_value(digit: str) -> str:

@@ -9,6 +9,11 @@ does not scroll under a thumb (touch-action: none).
 
 Python may set the value too (an example digit): the pad then shows those strokes.
 
+Its own words (the buttons, the canvas's label) follow the page's language, `document.documentElement.lang`,
+which the language switch sets (ui/i18n.py): the page starts in English and turns Korean when that changes to "ko".
+gradio redraws the template only when it would render differently, which this one never does, so the words set
+here stay.
+
 It sends one event, `input`: while a stroke is being drawn, at most once per
 THROTTLE_MS, and at the end of every stroke, after Undo and after Clear. One
 event, because its handler runs with trigger_mode="always_last": gradio then
@@ -18,18 +23,29 @@ the end of a stroke, an older drawing still waiting on the first could be
 answered after it, and the screen showed a stale answer; seen in a timeline of
 one stroke in headless Chromium.)
 """
+import json
+
 import gradio as gr
+
+from ui import i18n
 
 THROTTLE_MS = 125  # at most 8 drawings a second per browser while a stroke is drawn
 CANVAS = 280  # the canvas's own pixels; CSS scales it to the page, strokes are sent in these units
+T = i18n.Texts(
+    "pad",
+    canvas=("Drawing pad: draw one digit with a mouse, a finger or a pen",
+            "그림판: 마우스, 손가락, 펜으로 숫자 하나를 그려 보세요"),
+    undo=("↶ Undo", "↶ 되돌리기"),
+    clear=("Clear", "모두 지우기"),
+)
+WORDS = {language: {key: T.both(key)[i] for key in T.pairs} for i, language in enumerate(i18n.LANGUAGES)}
 
 TEMPLATE = f"""
 <div class="pad">
-  <canvas width="{CANVAS}" height="{CANVAS}" role="img"
-          aria-label="Drawing pad: draw one digit with a mouse, a finger or a pen"></canvas>
+  <canvas width="{CANVAS}" height="{CANVAS}" role="img" aria-label="{T.say('canvas', 'en')}"></canvas>
   <div class="pad-tools">
-    <button type="button" class="pad-undo">↶ Undo</button>
-    <button type="button" class="pad-clear">Clear</button>
+    <button type="button" class="pad-undo">{T.say('undo', 'en')}</button>
+    <button type="button" class="pad-clear">{T.say('clear', 'en')}</button>
   </div>
 </div>
 """
@@ -47,6 +63,17 @@ JS = f"""
 const canvas = element.querySelector('canvas');
 const pen = canvas.getContext('2d');
 let strokes = [], current = null, lastSent = 0, sent = 0, shown = '';
+
+// the pad's words in the page's language, now and whenever the switch changes it
+const words = {json.dumps(WORDS, ensure_ascii=False)};
+function speak() {{
+  const said = words[(document.documentElement.lang || '').slice(0, 2)] || words.en;
+  canvas.setAttribute('aria-label', said.canvas);
+  element.querySelector('.pad-undo').textContent = said.undo;
+  element.querySelector('.pad-clear').textContent = said.clear;
+}}
+new MutationObserver(speak).observe(document.documentElement, {{attributes: true, attributeFilter: ['lang']}});
+speak();
 
 function paint() {{
   pen.fillStyle = '#fff';

@@ -17,14 +17,30 @@ import torch.nn.functional as F
 from models import korean
 from models.registry import LANGUAGES
 from models.text import MAX_TOKENS, encode, tokenize
+from ui import i18n
 
-MIXED = {  # the note for a sentence with both scripts, by the language whose models read it
-    "ko": "This sentence mixes Korean and English; the **Korean** models read it, as it is mostly Hangul. They "
-          "learnt only a little English, so most English words are unknown pieces to them.",
-    "en": "This sentence mixes English and Korean; the **English** models read it, as it is mostly Latin letters. "
-          "They know no Korean: its words are unknown to them.",
-}
-KOREAN = "Read by the **Korean** models (trained on Korean movie reviews, NSMC), piece by piece."
+# The notes on which models read a sentence, in the language of the page (`language`); `reader` is the language
+# whose models read it.
+T = i18n.Texts(
+    "sentiment",
+    mixed_ko=("This sentence mixes Korean and English; the **Korean** models read it, as it is mostly Hangul. They "
+              "learnt only a little English, so most English words are unknown pieces to them.",
+              "한국어와 영어가 섞인 문장이에요. 대부분 한글이라 **한국어** 모델이 읽어요. 이 모델들은 영어를 조금밖에 "
+              "배우지 않아서 영어 단어는 대부분 모르는 조각이에요."),
+    mixed_en=("This sentence mixes English and Korean; the **English** models read it, as it is mostly Latin "
+              "letters. They know no Korean: its words are unknown to them.",
+              "영어와 한국어가 섞인 문장이에요. 대부분 로마자라 **영어** 모델이 읽어요. 이 모델들은 한국어를 전혀 "
+              "몰라서 한국어 단어는 모두 모르는 말이에요."),
+    korean=("Read by the **Korean** models (trained on Korean movie reviews, NSMC), piece by piece.",
+            "**한국어** 모델이 조각(서브워드) 단위로 읽어요(한국어 영화 리뷰 NSMC로 학습한 모델)."),
+    pair=("Sentence A is {first} and sentence B {second}: the **{reader}** models read both, and the words of the "
+          "other language are unknown to them.",
+          "문장 A는 {first}, 문장 B는 {second}예요. 두 문장 모두 **{reader}** 모델이 읽어서, 다른 언어의 단어는 "
+          "모델이 모르는 말이에요."),
+    en=("English", "영어"),
+    ko=("Korean", "한국어"),
+)
+assert set(LANGUAGES) <= set(T.pairs)  # every language a text kind reads has its name here
 
 
 def known_words(model, tokens: list[str]) -> list[bool]:
@@ -42,21 +58,26 @@ def language_of(text: str) -> str:
     return "ko" if hangul and korean.latin_letters(text) <= 2 * hangul else "en"
 
 
-def language_note(text: str, language: str) -> str | None:
-    """Which models read `text`, when it is not plain English: Korean, or both scripts mixed."""
+def language_note(text: str, reader: str, *, language: str = "en") -> str | None:
+    """Which models (those of `reader`, a language_of) read `text`, when it is not plain English: Korean, or both
+    scripts mixed; in `language`."""
     if korean.hangul_letters(text or "") and korean.latin_letters(text or ""):
-        return MIXED[language]
-    return KOREAN if language == "ko" else None
+        return T.say(f"mixed_{reader}", language)
+    return T.say("korean", language) if reader == "ko" else None
 
 
-def pair_note(first: str, second: str, language: str) -> str | None:
-    """Which models compare two sentences, when they are not both plain English."""
-    languages = language_of(first), language_of(second)
-    if languages[0] != languages[1]:
-        names = [LANGUAGES[lang] for lang in languages]
-        return (f"Sentence A is {names[0]} and sentence B {names[1]}: the **{LANGUAGES[language]}** models read "
-                "both, and the words of the other language are unknown to them.")
-    return language_note(f"{first}\n{second}", language)
+def pair_note(first: str, second: str, reader: str, *, language: str = "en") -> str | None:
+    """Which models (those of `reader`) compare two sentences, when they are not both plain English; in `language`."""
+    first_language, second_language = language_of(first), language_of(second)
+    if first_language != second_language:
+        return T.say("pair", language, first=T.say(first_language, language), second=T.say(second_language, language),
+                     reader=T.say(reader, language))
+    return language_note(f"{first}\n{second}", reader, language=language)
+
+
+def language_name(code: str, *, language: str = "en") -> str:
+    """The name of the language `code` (a key of models.registry.LANGUAGES), in `language`."""
+    return T.say(code, language)
 
 
 def word_tokens(model, text: str) -> list[list[str]]:

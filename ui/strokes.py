@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ui import i18n
+
 MAX_VALUE_CHARS = 200_000  # a digit is a few hundred points (a few kB); refused before parsing when larger
 MAX_POINTS = 5_000
 MAX_STROKES = 100
@@ -29,8 +31,41 @@ CANVAS_PX = 280  # the drawn canvas: the digit plus a margin for the pen
 MIN_EXTENT = 0.04  # a drawing spanning less than 4% of the canvas side is a dot, drawn at that size
 
 
+FORM = '{"width": W, "height": H, "strokes": [[[x, y], ...], ...]}'
+T = i18n.Texts(
+    "strokes",
+    too_long=("the drawing is {length} characters of JSON; the limit is {limit}",
+              "그림의 JSON이 {length}자예요. 최대 {limit}자까지 받아요"),
+    not_json=("the drawing is not valid JSON", "그림이 올바른 JSON이 아니에요"),
+    form=("the drawing must be {form}", "그림은 {form} 형식이어야 해요"),
+    canvas_width=("the canvas width must be a number from 1 to {limit} pixels, not {side!r:.30}",
+                  "캔버스 너비는 1부터 {limit}까지의 픽셀 수여야 해요(받은 값: {side!r:.30})"),
+    canvas_height=("the canvas height must be a number from 1 to {limit} pixels, not {side!r:.30}",
+                   "캔버스 높이는 1부터 {limit}까지의 픽셀 수여야 해요(받은 값: {side!r:.30})"),
+    not_a_list=("'strokes' must be a list of strokes, each a list of [x, y] points",
+                "'strokes'는 획의 목록이어야 하고, 각 획은 [x, y] 점의 목록이어야 해요"),
+    strokes=("the drawing has {count} strokes; the limit is {limit}",
+             "그림의 획이 {count}개예요. 최대 {limit}개까지 받아요"),
+    points=("the drawing has {count} points; the limit is {limit}",
+            "그림의 점이 {count}개예요. 최대 {limit}개까지 받아요"),
+    stroke=("stroke {i} must be a list of [x, y] points, each two numbers",
+            "{i}번째 획은 [x, y] 점의 목록이어야 하고, 각 점은 수 두 개여야 해요"),
+    infinite=("stroke {i} has a coordinate that is not a finite number", "{i}번째 획에 유한한 수가 아닌 좌표가 있어요"),
+    outside=("stroke {i} leaves the {width:g} × {height:g} canvas (coordinates run from 0 to the canvas size)",
+             "{i}번째 획이 {width:g} × {height:g} 캔버스를 벗어나요(좌표는 0부터 캔버스 크기까지예요)"),
+)
+
+
 class BadStrokes(ValueError):
-    """The value is not a drawing this app can read; the message says what is wrong."""
+    """The value is not a drawing this app can read; the message (English; `say` for another language) says what
+    is wrong."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(T.say(key, "en", **values))
+
+    def say(self, language: str) -> str:
+        return T.say(self.key, language, **self.values)
 
 
 @dataclass
@@ -54,38 +89,37 @@ def parse(value) -> Drawing | None:
         return None
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
-            raise BadStrokes(f"the drawing is {len(value):,} characters of JSON; the limit is {MAX_VALUE_CHARS:,}")
+            raise BadStrokes("too_long", length=f"{len(value):,}", limit=f"{MAX_VALUE_CHARS:,}")
         try:
             value = json.loads(value)
         except (json.JSONDecodeError, RecursionError):
-            raise BadStrokes("the drawing is not valid JSON") from None
+            raise BadStrokes("not_json") from None
     if not isinstance(value, dict):
-        raise BadStrokes('the drawing must be {"width": W, "height": H, "strokes": [[[x, y], ...], ...]}')
+        raise BadStrokes("form", form=FORM)
     width, height = value.get("width"), value.get("height")
     for name, side in (("width", width), ("height", height)):
         if isinstance(side, bool) or not isinstance(side, (int, float)) or not 1 <= side <= MAX_CANVAS:
-            raise BadStrokes(f"the canvas {name} must be a number from 1 to {MAX_CANVAS:,} pixels, not {side!r:.30}")
+            raise BadStrokes(f"canvas_{name}", limit=f"{MAX_CANVAS:,}", side=side)
     strokes = value.get("strokes")
     if not isinstance(strokes, list):
-        raise BadStrokes("'strokes' must be a list of strokes, each a list of [x, y] points")
+        raise BadStrokes("not_a_list")
     if len(strokes) > MAX_STROKES:
-        raise BadStrokes(f"the drawing has {len(strokes):,} strokes; the limit is {MAX_STROKES}")
+        raise BadStrokes("strokes", count=f"{len(strokes):,}", limit=MAX_STROKES)
     total = sum(len(s) if isinstance(s, list) else 0 for s in strokes)
     if total > MAX_POINTS:
-        raise BadStrokes(f"the drawing has {total:,} points; the limit is {MAX_POINTS:,}")
+        raise BadStrokes("points", count=f"{total:,}", limit=f"{MAX_POINTS:,}")
     arrays = []
     for i, stroke in enumerate(strokes, start=1):
         if not isinstance(stroke, list) or not all(
                 isinstance(p, list) and len(p) == 2 and all(_is_number(c) for c in p) for p in stroke):
-            raise BadStrokes(f"stroke {i} must be a list of [x, y] points, each two numbers")
+            raise BadStrokes("stroke", i=i)
         if not stroke:
             continue
         points = np.asarray(stroke, dtype=np.float64)
         if not np.isfinite(points).all():
-            raise BadStrokes(f"stroke {i} has a coordinate that is not a finite number")
+            raise BadStrokes("infinite", i=i)
         if (points < 0).any() or (points[:, 0] > width).any() or (points[:, 1] > height).any():
-            raise BadStrokes(f"stroke {i} leaves the {width:g} × {height:g} canvas (coordinates run from 0 to "
-                             "the canvas size)")
+            raise BadStrokes("outside", i=i, width=width, height=height)
         arrays.append(points)
     number = value.get("n") if isinstance(value.get("n"), int) and not isinstance(value.get("n"), bool) else None
     return Drawing(float(width), float(height), arrays, number) if arrays else None

@@ -6,13 +6,30 @@ same way; both work with the keyboard alone.
 """
 import gradio as gr
 
-from ui import examples
+from ui import examples, i18n
 from ui.handlers import DRAW_PROMPT, Lab
 from ui.pad import pad
 
-UPLOAD_TITLE = "Or upload an image of a digit"
-SALIENCY_TEXT = ("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
-                 "(gradient × input); red and blue stay apart for red–green colour blindness too.")
+T = i18n.Texts(
+    "draw",
+    tab=("1 · Draw a digit", "1 · 숫자 그리기"),
+    pad=("Draw one digit, 0–9", "0–9 중 숫자 하나를 그려 보세요"),
+    upload=("Or upload an image of a digit", "또는 숫자 이미지 올리기"),
+    image=("a digit: dark on light, light on dark, or a transparent PNG",
+           "숫자 이미지: 밝은 바탕에 어두운 글씨, 어두운 바탕에 밝은 글씨, 또는 투명 PNG"),
+    seen=("### What the networks see", "### 신경망이 보는 것"),
+    steps=("your strokes, drawn by the server with a pen of fixed width → cropped to the ink → longest side 20 px "
+           "(anti-aliased) → centred by mass in 28 × 28, like MNIST → the normalised input (blue low, yellow high)",
+           "내가 그린 획(서버가 같은 굵기의 펜으로 다시 그려요) → 잉크 부분만 잘라 내기 → 긴 변을 20 px로 "
+           "(안티에일리어싱) → MNIST처럼 28 × 28 안에서 무게중심을 가운데로 → 정규화된 입력(파란색은 낮은 값, "
+           "노란색은 높은 값)"),
+    saliency=("### Why the CNN says so\nRed strokes pushed it towards its answer, blue against "
+              "(gradient × input); red and blue stay apart for red–green colour blindness too.",
+              "### CNN은 왜 그렇게 답했을까?\n빨간 획은 CNN을 그 답 쪽으로 밀었고, 파란 획은 반대쪽으로 "
+              "밀었어요(기울기 × 입력). 빨강과 파랑은 적록 색각 이상이 있어도 잘 구별돼요."),
+)
+UPLOAD_TITLE = T["upload"]
+SALIENCY_TEXT = T["saliency"]
 
 CSS = """
 .caption-row p { font-size: 0.85em; color: var(--body-text-color-subdued); text-align: center; }
@@ -30,10 +47,10 @@ body:has(#verdict .not-a-digit) #digit-answers { filter: grayscale(1); outline: 
 
 
 def build(lab: Lab, session: gr.State) -> None:
-    with gr.Tab("1 · Draw a digit", id="draw"):
+    with gr.Tab(T["tab"], id="draw"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=300):
-                drawing = pad(elem_id="pad", label="Draw one digit, 0–9")
+                drawing = pad(elem_id="pad", label=T["pad"])
             with gr.Column(scale=1, min_width=300):
                 verdict = gr.Markdown(DRAW_PROMPT, elem_id="verdict")
                 with gr.Row(elem_id="digit-answers"):
@@ -45,17 +62,15 @@ def build(lab: Lab, session: gr.State) -> None:
                 example = gr.Radio(list(examples.DIGITS), value=None, label=examples.CHOOSE_LABEL,
                                    elem_id="examples")
                 with gr.Accordion(UPLOAD_TITLE, open=False):
-                    image = gr.Image(label="a digit: dark on light, light on dark, or a transparent PNG",
+                    image = gr.Image(label=T["image"],
                                      type="filepath", sources=["upload", "clipboard"], height=200, elem_id="upload")
         with gr.Row():
             with gr.Column(scale=2):
-                gr.Markdown("### What the networks see")
+                gr.Markdown(T["seen"])
                 # the images come inline in the answer (ui.digits.as_html_image): a gr.Image would write
                 # two files per stroke and every browser would then fetch them
                 steps = gr.HTML(elem_id="steps")
-                gr.Markdown("your strokes, drawn by the server with a pen of fixed width → cropped to the ink → "
-                            "longest side 20 px (anti-aliased) → centred by mass in 28 × 28, like MNIST → the "
-                            "normalised input (blue low, yellow high)", elem_classes="caption-row")
+                gr.Markdown(T["steps"], elem_classes="caption-row")
             with gr.Column(scale=1, min_width=240):
                 gr.Markdown(SALIENCY_TEXT)
                 saliency = gr.HTML(elem_id="saliency")

@@ -2,8 +2,28 @@
 import gradio as gr
 
 from models import registry
+from ui import handlers, i18n
 from ui.handlers import Lab
 from ui.inputs import MAX_TEXT_CHARS
+
+T = i18n.Texts(
+    "sentiment-tab",
+    tab=("2 · Sentiment & similarity", "2 · 감성 분석과 유사도"),
+    sentence=("A sentence (a film review works best)", "문장(영화 리뷰가 가장 잘 맞아요)"),
+    analyse=("Analyse", "분석"),
+    words=("What the models read (grey: unknown words, ignored as <unk>)",
+           "모델이 읽은 내용(회색: 모르는 말, <unk>로 처리해 무시)"),
+    trace=("word by word", "단어별 변화"),
+    similarity=("### Similarity of two sentences\nEach model turns a sentence into a vector (the one its classifier "
+                "reads). The cosine of two vectors is 1 when they point the same way, 0 when they are unrelated "
+                "(orthogonal) and −1 when opposite.",
+                "### 두 문장의 유사도\n각 모델은 문장을 벡터 하나로 바꿔요(분류기가 읽는 바로 그 벡터예요). 두 "
+                "벡터의 코사인 유사도는 같은 방향이면 1, 서로 관련이 없으면(직교) 0, 반대 방향이면 −1이에요."),
+    first=("Sentence A", "문장 A"),
+    second=("Sentence B", "문장 B"),
+    compare=("Compare", "비교"),
+)
+UNKNOWN = "#d1d5db"  # the unknown words' grey, under the category's name in each language (ui.handlers says it)
 
 EXAMPLE_PAIRS = [
     ["a gorgeous , witty , seductive movie .", "a charming and funny film ."],
@@ -27,33 +47,31 @@ EXAMPLE_SENTENCES = [
 
 
 def build(lab: Lab, session: gr.State) -> None:
-    with gr.Tab("2 · Sentiment & similarity", id="sentiment"):
+    with gr.Tab(T["tab"], id="sentiment"):
         with gr.Row():
             with gr.Column():
-                sentence = gr.Textbox(label="A sentence (a film review works best)", lines=2, max_length=MAX_TEXT_CHARS,
+                sentence = gr.Textbox(label=T["sentence"], lines=2, max_length=MAX_TEXT_CHARS,
                                       value=EXAMPLE_SENTENCES[1])
-                analyse = gr.Button("Analyse", variant="primary")
+                analyse = gr.Button(T["analyse"], variant="primary")
                 gr.Examples([[s] for s in EXAMPLE_SENTENCES], [sentence])
             with gr.Column():
                 note = gr.Markdown(elem_id="sentiment-note")
                 with gr.Row():
                     labels = [gr.Label(label=kind.upper(), num_top_classes=2, elem_id=f"label-{kind}")
                               for kind in registry.names("text", "en")]  # the Korean kinds answer here too
-        words = gr.HighlightedText(label="What the models read (grey: unknown words, ignored as <unk>)",
-                                   color_map={"unknown": "#d1d5db"}, show_legend=False, combine_adjacent=False)
-        trace = gr.Plot(label="word by word")
+        words = gr.HighlightedText(label=T["words"], show_legend=False, combine_adjacent=False,
+                                   color_map=dict.fromkeys(handlers.T.both("unknown_category"), UNKNOWN))
+        trace = gr.Plot(label=T["trace"])
         outputs = [note, *labels, words, trace]
         analyse.click(lab.predict_sentiment, [sentence, session], outputs, api_name="predict_sentiment",
                       concurrency_limit=8)
         sentence.submit(lab.predict_sentiment, [sentence, session], outputs, api_name=False, concurrency_limit=8)
 
-        gr.Markdown("### Similarity of two sentences\nEach model turns a sentence into a vector (the one its "
-                    "classifier reads). The cosine of two vectors is 1 when they point the same way, 0 when "
-                    "they are unrelated (orthogonal) and −1 when opposite.")
+        gr.Markdown(T["similarity"])
         with gr.Row():
-            first = gr.Textbox(label="Sentence A", value=EXAMPLE_PAIRS[0][0], max_length=MAX_TEXT_CHARS)
-            second = gr.Textbox(label="Sentence B", value=EXAMPLE_PAIRS[0][1], max_length=MAX_TEXT_CHARS)
-        compare = gr.Button("Compare")
+            first = gr.Textbox(label=T["first"], value=EXAMPLE_PAIRS[0][0], max_length=MAX_TEXT_CHARS)
+            second = gr.Textbox(label=T["second"], value=EXAMPLE_PAIRS[0][1], max_length=MAX_TEXT_CHARS)
+        compare = gr.Button(T["compare"])
         similarity = gr.Markdown(elem_id="similarity")
         gr.Examples(EXAMPLE_PAIRS, [first, second])
         compare.click(lab.compare_sentences, [first, second, session], similarity, api_name="compare_sentences",
