@@ -6,7 +6,9 @@ runs it to the end. Every figure and every number in a result's text comes
 from the run that produced it. The data sets are read once per process and
 kept (`splits`), so only a lesson's first run pays for reading MNIST or SST-2.
 Inputs are checked by the caller (ui/tabs/lessons.py); the functions here
-assume values in range.
+assume values in range. `run(..., language="ko")` writes the text and the
+figures' words in Korean (each module's `T`, ui/i18n.py); what it computes
+does not depend on the language.
 """
 import functools
 import threading

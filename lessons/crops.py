@@ -25,7 +25,36 @@ from torch import nn
 
 from lessons import Clock, Result, splits
 from lessons.figures import image, layout, mosaic, styled
+from ui import i18n
 
+# {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
+T = i18n.Texts(
+    "lessons-crops",
+    testing_crop=("Testing crops of {k} pixels…", "{k}픽셀 자르기를 테스트하는 중…"),
+    testing_shift=("Testing shifts of {k} pixels…", "{k}픽셀 이동을 테스트하는 중…"),
+    header=("On {n} test digits, the {origin} models:", "테스트 숫자 {n}개에 대한 {origin} 모델의 정확도:"),
+    unchanged=("unchanged", "원본 그대로"),
+    cropped=("random {k}-pixel crop", "무작위 {k}픽셀 자르기"),
+    shifted=("shifted {k} pixels", "{k}픽셀 이동"),
+    why=("The tutorial's MLP fell from 97.9% to 41.5% on 22-pixel crops. A DNN gives every pixel its own weights, so "
+         "a digit moved to pixels it rarely saw there looks new to it; the CNN slides the same filters everywhere and "
+         "pools, which forgives small moves. Moved {shift} pixels, the DNN keeps {dnn} and the CNN {cnn}. Both were "
+         "trained with small random shifts and zooms, which is why they hold up better than the tutorial's — up to a "
+         "point.",
+         "튜토리얼의 MLP는 22픽셀 자르기에서 정확도가 97.9%에서 41.5%로 뚝 떨어졌어요. DNN은 픽셀마다 따로 가중치를 "
+         "두기 때문에, 숫자가 평소에 잘 오지 않던 픽셀로 옮겨 가면 처음 보는 그림처럼 받아들여요. CNN은 같은 필터를 "
+         "이미지 곳곳에 밀어 가며 적용하고 풀링까지 하니, 조금 움직인 정도는 너그럽게 봐줘요. {shift}픽셀을 옮겼을 때 "
+         "DNN은 {dnn}, CNN은 {cnn}의 정확도를 지켰어요. 두 모델 모두 작은 무작위 이동과 확대를 섞어 학습했기 때문에 "
+         "튜토리얼의 모델보다 잘 버텨요. 물론 어느 정도까지만요."),
+    crop_title=("random k×k crop, scaled back to 28×28", "무작위 k×k 자르기 (다시 28×28로 확대)"),
+    shift_title=("shifted by k pixels", "k픽셀 이동"),
+    tutorial=("the tutorial's MLP", "튜토리얼의 MLP"),
+    crop_axis=("crop size k (pixels)", "자르기 크기 k (픽셀)"),
+    shift_axis=("shift k (pixels)", "이동 거리 k (픽셀)"),
+    examples=("example digits: crops of {crops} px, then shifts of {shifts} px",
+              "예시 숫자: {crops} px 자르기, 그다음 {shifts} px 이동"),
+    pixel=("value", "픽셀 값"),
+)
 DEFAULTS = dict(examples=1_000, smallest_crop=14, largest_shift=10)
 TUTORIAL = (22, 0.415)  # the tutorial's MLP on random 22-pixel crops (97.9% uncropped)
 SIZE = 28
@@ -68,7 +97,9 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch
 
 
 def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = 1_000, smallest_crop: int = 14,
-        largest_shift: int = 10, seed: int = 0, origin: str = "shipped") -> Iterator[Result]:
+        largest_shift: int = 10, seed: int = 0, origin: str = "shipped", *, language: str = "en"
+        ) -> Iterator[Result]:
+    """`origin`: where the models come from, in words of `language` (the tab's)."""
     clock = Clock()
     test = splits("mnist")["test"].sample(examples, seed)
     images, labels = test.inputs[0].float() / 255, test.labels
@@ -88,55 +119,51 @@ def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = 1_000, sma
             for name, model in nets.items():
                 scores[what][name].append(accuracy(model, changed, labels))
             if clock.due():
-                yield Result(f"Testing {what}s of {k} pixels…", (curves(crops, shifts, scores), None), clock(),
-                             done=False)
-    pictures = strip(examples_shown, crops, shifts)
-    yield Result(summary(scores, crops, shifts, len(labels), origin), (curves(crops, shifts, scores), pictures),
-                 clock(), extra={"crops": crops, "shifts": shifts, "scores": scores})
+                yield Result(T.say(f"testing_{what}", language, k=k),
+                             (curves(crops, shifts, scores, language=language), None), clock(), done=False)
+    pictures = strip(examples_shown, crops, shifts, language=language)
+    yield Result(summary(scores, crops, shifts, len(labels), origin, language=language),
+                 (curves(crops, shifts, scores, language=language), pictures), clock(),
+                 extra={"crops": crops, "shifts": shifts, "scores": scores})
 
 
-def summary(scores: dict, crops: list[int], shifts: list[int], n: int, origin: str) -> str:
-    lines = [f"On {n:,} test digits, the {origin} models:", "", "| | " + " | ".join(
+def summary(scores: dict, crops: list[int], shifts: list[int], n: int, origin: str, *, language: str = "en") -> str:
+    lines = [T.say("header", language, n=f"{n:,}", origin=origin), "", "| | " + " | ".join(
         name.upper() for name in scores["crop"]) + " |", "|---|" + "---|" * len(scores["crop"])]
-    rows = [("unchanged", "crop", 0)]
+    rows = [(T.say("unchanged", language), "crop", 0)]
     if 22 in crops:
-        rows.append(("random 22-pixel crop", "crop", crops.index(22)))
-    rows.append((f"random {crops[-1]}-pixel crop", "crop", len(crops) - 1))
-    rows.append((f"shifted {shifts[-1]} pixels", "shift", len(shifts) - 1))
+        rows.append((T.say("cropped", language, k=22), "crop", crops.index(22)))
+    rows.append((T.say("cropped", language, k=crops[-1]), "crop", len(crops) - 1))
+    rows.append((T.say("shifted", language, k=shifts[-1]), "shift", len(shifts) - 1))
     for label, what, i in rows:
         lines.append(f"| {label} | " + " | ".join(f"{s[i]:.1%}" for s in scores[what].values()) + " |")
     text = "\n".join(lines)
     if "dnn" in scores["crop"] and "cnn" in scores["crop"]:
         dnn, cnn = scores["shift"]["dnn"][-1], scores["shift"]["cnn"][-1]
-        text += (f"\n\nThe tutorial's MLP fell from 97.9% to 41.5% on 22-pixel crops. A DNN gives every pixel its own "
-                 f"weights, so a digit moved to pixels it rarely saw there looks new to it; the CNN slides the same "
-                 f"filters everywhere and pools, which forgives small moves. Moved {shifts[-1]} pixels, the DNN "
-                 f"keeps {dnn:.1%} and the CNN {cnn:.1%}. Both were trained with small random shifts and zooms, "
-                 "which is why they hold up better than the tutorial's — up to a point.")
+        text += "\n\n" + T.say("why", language, shift=shifts[-1], dnn=f"{dnn:.1%}", cnn=f"{cnn:.1%}")
     return text
 
 
-def curves(crops: list[int], shifts: list[int], scores: dict) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("random k×k crop, scaled back to 28×28",
-                                                        "shifted by k pixels"))
+def curves(crops: list[int], shifts: list[int], scores: dict, *, language: str = "en") -> go.Figure:
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("crop_title", language), T.say("shift_title", language)))
     for col, (what, xs) in enumerate((("crop", crops), ("shift", shifts)), start=1):
         for name, values in scores[what].items():
             fig.add_trace(go.Scatter(x=xs[:len(values)], y=values, mode="lines+markers", name=name.upper(),
                                      legendgroup=name, showlegend=col == 1, **styled(name)),
                           row=1, col=col)
-    fig.add_trace(go.Scatter(x=[TUTORIAL[0]], y=[TUTORIAL[1]], mode="markers", name="the tutorial's MLP",
+    fig.add_trace(go.Scatter(x=[TUTORIAL[0]], y=[TUTORIAL[1]], mode="markers", name=T.say("tutorial", language),
                              marker=dict(symbol="x", size=11, color="#111827")), row=1, col=1)
-    fig.update_xaxes(title_text="crop size k (pixels)", autorange="reversed", row=1, col=1)
-    fig.update_xaxes(title_text="shift k (pixels)", row=1, col=2)
+    fig.update_xaxes(title_text=T.say("crop_axis", language), autorange="reversed", row=1, col=1)
+    fig.update_xaxes(title_text=T.say("shift_axis", language), row=1, col=2)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return layout(fig, 360)
 
 
-def strip(shown: dict, crops: list[int], shifts: list[int]) -> go.Figure:
+def strip(shown: dict, crops: list[int], shifts: list[int], *, language: str = "en") -> go.Figure:
     """Four example digits (rows) at every crop size, then every shift (columns)."""
     columns = [shown["crop"][i] for i in range(len(crops))] + [shown["shift"][i] for i in range(len(shifts))]
     tiles = np.stack(columns, axis=1).reshape(-1, SIZE, SIZE)  # row-major: digit by digit
     fig = image(mosaic(tiles, columns=len(columns), gap=2),
-                "example digits: crops of " + ", ".join(map(str, crops)) + " px, then shifts of " +
-                ", ".join(map(str, shifts)) + " px", 300)
+                T.say("examples", language, crops=", ".join(map(str, crops)), shifts=", ".join(map(str, shifts))), 300,
+                hover=T.say("pixel", language))
     return fig

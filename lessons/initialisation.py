@@ -28,9 +28,43 @@ from lessons import Clock, Result, splits
 from lessons.figures import layout, styled
 from models import registry
 from models.initialisation import init_weights
+from ui import i18n
 
-SCHEMES = {"zeros": "zeros", "gaussian": "Gaussian σ = 1", "xavier": "Xavier (Glorot) uniform",
-           "kaiming": "Kaiming (He) normal"}
+T = i18n.Texts(
+    "lessons-initialisation",
+    zeros=("zeros", "모두 0"),
+    gaussian=("Gaussian σ = 1", "가우시안 σ = 1"),
+    xavier=("Xavier (Glorot) uniform", "Xavier (Glorot) 균등 분포"),
+    kaiming=("Kaiming (He) normal", "Kaiming (He) 정규 분포"),
+    training=("Training from **{scheme}**…", "초기화 **{scheme}** — 학습하는 중…"),
+    header=("| start | first-epoch training loss | final validation accuracy |",
+            "| 초기화 | 첫 에포크 학습 손실 | 최종 검증 정확도 |"),
+    stuck=("From **zeros**, accuracy stayed at {accuracy}; always answering the most common digit scores {majority} "
+           "here. Every hidden unit started equal, computed the same output and got the same gradient, so they "
+           "stayed equal: after training the largest difference between any two of the {width} first-layer units is "
+           "{spread}",
+           "**모두 0**에서 출발한 신경망은 정확도가 {accuracy}에 머물렀어요. 여기서는 가장 흔한 숫자 하나만 계속 "
+           "답해도 {majority}가 나와요. 은닉 유닛이 모두 같은 값에서 출발해 같은 출력을 내고 같은 기울기를 받았으니 "
+           "끝까지 서로 같을 수밖에 없어요. 학습을 마친 뒤 첫 번째 층 유닛 {width}개 중 두 유닛 사이의 가장 큰 차이: "
+           "{spread}"),
+    copied=(" — they are still one unit copied.", " — 여전히 유닛 하나를 그대로 복사해 놓은 셈이에요."),
+    stop=(".", "."),
+    zero_outputs=(" With all-zero weights the hidden outputs are zero too, so only the output biases can learn.",
+                  " 가중치가 모두 0이면 은닉층의 출력도 0이 되니까, 학습되는 건 출력층의 편향뿐이에요."),
+    too_large=("**Gaussian σ = 1** starts far too large: its first-epoch loss was {loss} (chance is {chance}), and it "
+               "reached {accuracy}.",
+               "**가우시안 σ = 1**은 너무 크게 시작해요. 첫 에포크 손실: {loss} (아무렇게나 찍으면 {chance}). "
+               "최종 정확도는 {accuracy}였어요."),
+    scaled=("**Xavier** and **Kaiming** scale each layer by its number of inputs, so signals keep their size through "
+            "the layers: {xavier} and {kaiming}.",
+            "**Xavier**와 **Kaiming**은 층마다 입력 개수에 맞춰 가중치 크기를 조절해서, 신호가 여러 층을 지나도 크기가 "
+            "유지돼요. 정확도는 각각 {xavier}, {kaiming}예요."),
+    overflowed=("not a number (it overflowed)", "숫자가 아님 (오버플로)"),
+    loss_title=("training loss (log scale)", "학습 손실 (로그 스케일)"),
+    accuracy_title=("validation accuracy", "검증 정확도"),
+    epoch=("epoch", "에포크"),
+)
+SCHEMES = {scheme: T.say(scheme, "en") for scheme in ("zeros", "gaussian", "xavier", "kaiming")}
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 DEFAULTS = dict(epochs=8, lr=1e-3, width=128, examples=5_000, activation="relu")
 VAL_EXAMPLES = 2_000
@@ -64,7 +98,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
 
 
 def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_000, activation: str = "relu",
-        seed: int = 0) -> Iterator[Result]:
+        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
     clock = Clock()
     data = splits("mnist")
     train, val = data["train"].sample(examples, seed), data["val"].sample(VAL_EXAMPLES, seed)
@@ -91,44 +125,43 @@ def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_0
             curves[scheme]["val_loss"].append(val_loss)
             curves[scheme]["val_acc"].append(val_acc)
             if clock.due():
-                yield Result(f"Training from **{SCHEMES[scheme]}**…", (figure(curves, epochs),), clock(), done=False)
+                yield Result(T.say("training", language, scheme=T.say(scheme, language)),
+                             (figure(curves, epochs, language=language),), clock(), done=False)
         first = next(m for m in model.modules() if isinstance(m, nn.Linear)).weight
         spread[scheme] = (first - first[0]).abs().max().item()  # 0 when every first-layer unit is the same
     majority = val_labels.bincount(minlength=10).max().item() / len(val_labels)
-    yield Result(summary(curves, spread, majority, width), (figure(curves, epochs),), clock(),
+    yield Result(summary(curves, spread, majority, width, language=language),
+                 (figure(curves, epochs, language=language),), clock(),
                  extra={"val_acc": {s: c["val_acc"][-1] for s, c in curves.items()}, "spread": spread,
                         "majority": majority})
 
 
-def summary(curves: dict, spread: dict, majority: float, width: int) -> str:
+def summary(curves: dict, spread: dict, majority: float, width: int, *, language: str = "en") -> str:
     accuracy = {s: c["val_acc"][-1] for s, c in curves.items()}
     start_loss = {s: c["train_loss"][0] for s, c in curves.items()}
-    lines = ["| start | first-epoch training loss | final validation accuracy |", "|---|---|---|"]
-    lines += [f"| {SCHEMES[s]} | {_number(start_loss[s])} | {accuracy[s]:.1%} |" for s in SCHEMES]
-    zeros = (f"From **zeros**, accuracy stayed at {accuracy['zeros']:.1%}; always answering the most common digit "
-             f"scores {majority:.1%} here. Every hidden unit started equal, computed the same output and got the "
-             "same gradient, so they stayed equal: after training the largest difference between any two of the "
-             f"{width} first-layer units is {spread['zeros']:.3g}" +
-             (" — they are still one unit copied." if spread["zeros"] < 1e-6 else ".") +
-             " With all-zero weights the hidden outputs are zero too, so only the output biases can learn.")
-    gaussian = (f"**Gaussian σ = 1** starts far too large: its first-epoch loss was {_number(start_loss['gaussian'])} "
-                f"(chance is {math.log(10):.2f}), and it reached {accuracy['gaussian']:.1%}.")
-    scaled = (f"**Xavier** and **Kaiming** scale each layer by its number of inputs, so signals keep their size "
-              f"through the layers: {accuracy['xavier']:.1%} and {accuracy['kaiming']:.1%}.")
+    lines = [T.say("header", language), "|---|---|---|"]
+    lines += [f"| {T.say(s, language)} | {_number(start_loss[s], language)} | {accuracy[s]:.1%} |" for s in SCHEMES]
+    zeros = (T.say("stuck", language, accuracy=f"{accuracy['zeros']:.1%}", majority=f"{majority:.1%}", width=width,
+                   spread=f"{spread['zeros']:.3g}") +
+             T.say("copied" if spread["zeros"] < 1e-6 else "stop", language) + T.say("zero_outputs", language))
+    gaussian = T.say("too_large", language, loss=_number(start_loss["gaussian"], language),
+                     chance=f"{math.log(10):.2f}", accuracy=f"{accuracy['gaussian']:.1%}")
+    scaled = T.say("scaled", language, xavier=f"{accuracy['xavier']:.1%}", kaiming=f"{accuracy['kaiming']:.1%}")
     return "\n".join(lines) + "\n\n" + " ".join([zeros, gaussian, scaled])
 
 
-def figure(curves: dict, epochs: int) -> go.Figure:
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("training loss (log scale)", "validation accuracy"))
+def figure(curves: dict, epochs: int, *, language: str = "en") -> go.Figure:
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("loss_title", language),
+                                                        T.say("accuracy_title", language)))
     for scheme, c in curves.items():
         x = list(range(1, len(c["train_loss"]) + 1))
-        style = dict(mode="lines+markers", name=SCHEMES[scheme], legendgroup=scheme,
+        style = dict(mode="lines+markers", name=T.say(scheme, language), legendgroup=scheme,
                      **styled(scheme))
         fig.add_trace(go.Scatter(x=x, y=_finite(c["train_loss"]), **style), row=1, col=1)
         fig.add_trace(go.Scatter(x=x, y=c["val_acc"], showlegend=False, **style), row=1, col=2)
     fig.update_yaxes(type="log", row=1, col=1)
     fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
-    fig.update_xaxes(title_text="epoch", range=[0.5, epochs + 0.5], dtick=1 if epochs <= 12 else None)
+    fig.update_xaxes(title_text=T.say("epoch", language), range=[0.5, epochs + 0.5], dtick=1 if epochs <= 12 else None)
     return layout(fig, 360)
 
 
@@ -136,5 +169,5 @@ def _finite(values: list[float]) -> list[float | None]:
     return [v if np.isfinite(v) else None for v in values]
 
 
-def _number(value: float) -> str:
-    return f"{value:.3g}" if np.isfinite(value) else "not a number (it overflowed)"
+def _number(value: float, language: str = "en") -> str:
+    return f"{value:.3g}" if np.isfinite(value) else T.say("overflowed", language)

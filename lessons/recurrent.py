@@ -24,7 +24,35 @@ from models import registry
 from models.text import tokenize
 from training.loop import FitConfig, fit
 from training.run import score, trainable
+from ui import i18n
 from ui.sentiment import prefix_trace
+
+T = i18n.Texts(
+    "lessons-recurrent",
+    trained=("Trained the {cell}…", "{cell} 학습 완료…"),
+    budget=("Each trained on the same {examples} sentences for {epochs} epoch(s); accuracy on the {n_val} dev "
+            "sentences:",
+            "세 모델 모두 같은 문장 {examples}개로 {epochs}에포크 동안 학습했어요. 검증(dev) 문장 {n_val}개에 대한 "
+            "정확도:"),
+    header=("| cell | dev accuracy | recurrent weights | all weights | seconds per epoch |",
+            "| 셀 | 검증(dev) 정확도 | 순환 가중치 | 전체 가중치 | 에포크당 초 |"),
+    after=("P(positive) after the whole sentence:", "문장을 끝까지 읽은 뒤의 P(긍정):"),
+    sentence=("sentence", "문장"),
+    negated=("What *not* did to *good* (P(positive) of *not good* minus that of *good*): {moves}.",
+             "*not*이 *good*에 미친 영향 (*not good*의 P(긍정) − *good*의 P(긍정)): {moves}."),
+    read=("Most of the weights are the word embeddings, the same for all three; the gates are what the LSTM's and "
+          "GRU's extra recurrent weights buy. Read the trace word by word: does *not* pull the answer down, and does "
+          "a later *bad* after *not* undo it? A model that only counts words gives *good* and *not good* nearly the "
+          "same score.",
+          "가중치의 대부분은 단어 임베딩이고, 이건 세 모델 모두 똑같아요. LSTM과 GRU가 순환 가중치를 더 쓰는 대신 "
+          "얻는 게 바로 게이트예요. 단어별 변화를 하나씩 따라가 보세요. *not*이 답을 끌어내리나요? *not* 뒤에 나오는 "
+          "*bad*가 그걸 다시 뒤집나요? 단어 개수만 세는 모델이라면 *good*과 *not good*에 거의 같은 점수를 줄 거예요."),
+    accuracy=("dev accuracy", "검증(dev) 정확도"),
+    recurrent=("recurrent weights", "순환 가중치"),
+    seconds=("seconds per epoch", "에포크당 초"),
+    so_far=("P(positive) so far", "지금까지의 P(긍정)"),
+    trace_title=("positive probability after each word", "단어를 하나씩 읽을 때마다의 긍정 확률"),
+)
 
 CELLS = ("rnn", "lstm", "gru")
 PROBES = ("good", "not good", "good , not bad")
@@ -40,7 +68,7 @@ def sentences_from(text: str) -> list[list[str]]:
 
 
 def run(examples: int = 2_000, epochs: int = 3, size: int = 64, sentences: str = DEFAULTS["sentences"],
-        seed: int = 0) -> Iterator[Result]:
+        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
     clock = Clock()
     probes = sentences_from(sentences) or [tokenize(p) for p in PROBES]
     data, vocab = splits("sst2"), vocabulary()
@@ -59,37 +87,38 @@ def run(examples: int = 2_000, epochs: int = 3, size: int = 64, sentences: str =
                           parameters=sum(p.numel() for p in model.parameters()),
                           seconds=sum(s.seconds for s in result.history) / len(result.history))
         traces[cell] = [prefix_trace(model, tokens).tolist() for tokens in probes]
-        yield Result(f"Trained the {cell.upper()}…", (bars(rows), trace_figure(probes, traces)), clock(),
+        yield Result(T.say("trained", language, cell=cell.upper()),
+                     (bars(rows, language=language), trace_figure(probes, traces, language=language)), clock(),
                      done=False, extra={"rows": rows, "traces": traces, "probes": probes})
-    last = Result(summary(rows, traces, probes, examples, epochs, len(val)), (bars(rows), trace_figure(probes, traces)),
-                  clock(), extra={"rows": rows, "traces": traces, "probes": probes})
+    last = Result(summary(rows, traces, probes, examples, epochs, len(val), language=language),
+                  (bars(rows, language=language), trace_figure(probes, traces, language=language)), clock(),
+                  extra={"rows": rows, "traces": traces, "probes": probes})
     yield last
 
 
-def summary(rows: dict, traces: dict, probes: list[list[str]], examples: int, epochs: int, n_val: int) -> str:
-    lines = [f"Each trained on the same {examples:,} sentences for {epochs} epoch(s); accuracy on the {n_val} "
-             "dev sentences:", "", "| cell | dev accuracy | recurrent weights | all weights | seconds per epoch |",
-             "|---|---|---|---|---|"]
+def summary(rows: dict, traces: dict, probes: list[list[str]], examples: int, epochs: int, n_val: int, *,
+            language: str = "en") -> str:
+    lines = [T.say("budget", language, examples=f"{examples:,}", epochs=epochs, n_val=n_val), "",
+             T.say("header", language), "|---|---|---|---|---|"]
     lines += [f"| {c.upper()} | {r['accuracy']:.1%} | {r['recurrent']:,} | {r['parameters']:,} | {r['seconds']:.2f} |"
               for c, r in rows.items()]
-    lines += ["", "P(positive) after the whole sentence:", "",
-              "| sentence | " + " | ".join(c.upper() for c in rows) + " |", "|---|" + "---|" * len(rows)]
+    lines += ["", T.say("after", language), "",
+              f"| {T.say('sentence', language)} | " + " | ".join(c.upper() for c in rows) + " |",
+              "|---|" + "---|" * len(rows)]
     for i, tokens in enumerate(probes):
         lines.append(f"| {' '.join(tokens)} | " + " | ".join(f"{traces[c][i][-1]:.2f}" for c in rows) + " |")
     texts = [" ".join(t) for t in probes]
     if "good" in texts and "not good" in texts:
         good, negated = texts.index("good"), texts.index("not good")
         moves = ", ".join(f"{c.upper()} {traces[c][negated][-1] - traces[c][good][-1]:+.2f}" for c in rows)
-        lines += ["", f"What *not* did to *good* (P(positive) of *not good* minus that of *good*): {moves}."]
-    lines += ["", "Most of the weights are the word embeddings, the same for all three; the gates are what the "
-              "LSTM's and GRU's extra recurrent weights buy. Read the trace word by word: does *not* pull the "
-              "answer down, and does a later *bad* after *not* undo it? A model that only counts words gives "
-              "*good* and *not good* nearly the same score."]
+        lines += ["", T.say("negated", language, moves=moves)]
+    lines += ["", T.say("read", language)]
     return "\n".join(lines)
 
 
-def bars(rows: dict) -> go.Figure:
-    fig = make_subplots(rows=1, cols=3, subplot_titles=("dev accuracy", "recurrent weights", "seconds per epoch"))
+def bars(rows: dict, *, language: str = "en") -> go.Figure:
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[T.say(key, language) for key in ("accuracy", "recurrent",
+                                                                                          "seconds")])
     names = [c.upper() for c in rows]
     colours = [LESSON_COLOURS[c] for c in rows]
     for col, key in enumerate(("accuracy", "recurrent", "seconds"), start=1):
@@ -101,7 +130,7 @@ def bars(rows: dict) -> go.Figure:
     return layout(fig, 300)
 
 
-def trace_figure(probes: list[list[str]], traces: dict) -> go.Figure:
+def trace_figure(probes: list[list[str]], traces: dict, *, language: str = "en") -> go.Figure:
     fig = make_subplots(rows=1, cols=len(probes), subplot_titles=[" ".join(t) for t in probes], shared_yaxes=True)
     for col, tokens in enumerate(probes, start=1):
         for cell, per_sentence in traces.items():
@@ -110,5 +139,5 @@ def trace_figure(probes: list[list[str]], traces: dict) -> go.Figure:
                                      **styled(cell)), row=1, col=col)
         fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=tokens, row=1, col=col)
         fig.add_hline(y=0.5, line=dict(color="#9ca3af", dash="dash"), row=1, col=col)
-    fig.update_yaxes(range=[0, 1], row=1, col=1, title_text="P(positive) so far")
-    return layout(fig, 340, "positive probability after each word")
+    fig.update_yaxes(range=[0, 1], row=1, col=1, title_text=T.say("so_far", language))
+    return layout(fig, 340, T.say("trace_title", language))

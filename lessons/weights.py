@@ -16,9 +16,42 @@ from torch import nn
 
 from lessons import Clock, Result
 from lessons.figures import image, mosaic
-from ui import strokes
+from ui import i18n, strokes
 from ui.sketch import to_mnist
 
+# {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
+T = i18n.Texts(
+    "lessons-weights",
+    dnn_title=("the {shown} of the {origin} DNN's {units} first-layer units with the largest weights (red excites, "
+               "blue inhibits)",
+               "{origin} DNN의 첫 번째 층 유닛 {units}개 중 가중치가 가장 큰 {shown}개 (빨강: 활성화, 파랑: 억제)"),
+    weight_hover=("weight / largest", "가중치 / 최댓값"),
+    dnn_note=("**DNN** ({origin}): the {shown} strongest of {units} units (weight norms {low}–{high}), each scaled to "
+              "its own largest weight. A unit adds up its pixels times these weights: ink on red pixels raises its "
+              "output, ink on blue lowers it, so the red-and-blue strokes are the pieces of digits it looks for and "
+              "against.",
+              "**DNN** ({origin} 모델): 유닛 {units}개 가운데 가장 강한 {shown}개예요 (가중치 노름 {low}–{high}). "
+              "그림마다 자기의 가장 큰 가중치에 맞춰 밝기를 조절했어요. 유닛은 픽셀 값에 이 가중치를 곱해서 모두 "
+              "더해요. 빨간 자리에 잉크가 있으면 출력이 커지고, 파란 자리에 있으면 작아지죠. 그러니까 빨강·파랑 무늬는 "
+              "유닛이 찾는 숫자 조각이자, 있으면 안 되는 숫자 조각이에요."),
+    dnn_missing=("**DNN**: not available.", "**DNN**: 사용할 수 없어요."),
+    cnn_title=("the {origin} CNN's {count} first-layer filters ({height}×{width})",
+               "{origin} CNN의 첫 번째 층 필터 {count}개 ({height}×{width})"),
+    yours=("your last drawing", "마지막으로 그린 숫자"),
+    sample=("a sample seven (draw in tab 1 to see yours)", "예시 숫자 7 (1번 탭에서 그리면 내 숫자가 나와요)"),
+    maps_title=("{drawing}, then what each filter answers (each map scaled to its own brightest)",
+                "{drawing}, 그 옆은 필터마다의 반응 (맵마다 가장 밝은 값에 맞춤)"),
+    maps_hover=("activation / its largest", "활성값 / 최댓값"),
+    cnn_note=("**CNN** ({origin}): the maps are the drawing seen through each filter — some light up on edges of one "
+              "direction, some on the stroke's body; {silent} of {count} stay dark for this drawing. The CNN reads it "
+              "as **{answer}**.",
+              "**CNN** ({origin} 모델): 각 맵은 그림을 필터 하나로 들여다본 모습이에요. 어떤 필터는 한쪽 방향의 "
+              "가장자리에서, 어떤 필터는 획의 몸통에서 밝아져요. 이 그림에서는 {count}개 중 {silent}개가 어두운 채로 "
+              "남았어요. CNN이 읽은 숫자: **{answer}**."),
+    cnn_missing=("**CNN**: not available.", "**CNN**: 사용할 수 없어요."),
+    not_drawn=("You have not drawn a digit yet in tab 1, so a sample seven stands in.",
+               "아직 1번 탭에서 숫자를 그리지 않아서 예시 숫자 7을 대신 보여 줘요."),
+)
 DEFAULTS = dict(tiles=64)
 SAMPLE_SEVEN = [[(70, 60), (210, 60), (120, 240)]]  # shown until the student has drawn something
 
@@ -57,7 +90,8 @@ def cnn_first_layer(model: nn.Module, pixels: np.ndarray) -> tuple[np.ndarray, n
 
 
 def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = 64,
-        origin: str = "shipped") -> Iterator[Result]:
+        origin: str = "shipped", *, language: str = "en") -> Iterator[Result]:
+    """`origin`: where the models come from, in words of `language` (the tab's)."""
     clock = Clock()
     drawn = pixels is not None
     pixels = pixels if drawn else sample_drawing()
@@ -66,30 +100,25 @@ def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None,
         shown, norms = dnn_tiles(dnn, tiles)
         units = first_linear(dnn).out_features
         figures[0] = image(mosaic(shown, columns=min(8, len(shown))),
-                           f"the {len(shown)} of the {origin} DNN's {units} first-layer units with the largest "
-                           "weights (red excites, blue inhibits)", 560, diverging=True, hover="weight / largest")
-        notes.append(f"**DNN** ({origin}): the {len(shown)} strongest of {units} units (weight norms "
-                     f"{norms.min():.2f}–{norms.max():.2f}), each scaled to its own largest weight. A unit adds up "
-                     "its pixels times these weights: ink on red pixels raises its output, ink on blue lowers it, so "
-                     "the red-and-blue strokes are the pieces of digits it looks for and against.")
+                           T.say("dnn_title", language, shown=len(shown), origin=origin, units=units), 560,
+                           diverging=True, hover=T.say("weight_hover", language))
+        notes.append(T.say("dnn_note", language, origin=origin, shown=len(shown), units=units,
+                           low=f"{norms.min():.2f}", high=f"{norms.max():.2f}"))
     else:
-        notes.append("**DNN**: not available.")
+        notes.append(T.say("dnn_missing", language))
     if cnn is not None:
         filters, maps, answer = cnn_first_layer(cnn, pixels)
         figures[1] = image(mosaic(filters / np.abs(filters).max(axis=(1, 2), keepdims=True), columns=8),
-                           f"the {origin} CNN's {len(filters)} first-layer filters ({filters.shape[1]}×"
-                           f"{filters.shape[2]})", 300, diverging=True, hover="weight / largest")
+                           T.say("cnn_title", language, origin=origin, count=len(filters), height=filters.shape[1],
+                                 width=filters.shape[2]), 300, diverging=True, hover=T.say("weight_hover", language))
         scaled = maps / np.maximum(maps.max(axis=(1, 2), keepdims=True), 1e-12)  # each map to its own brightest
         figures[2] = image(mosaic(np.concatenate([pixels[None], scaled]), columns=11, gap=2),
-                           f"{'your last drawing' if drawn else 'a sample seven (draw in tab 1 to see yours)'}, "
-                           "then what each filter answers (each map scaled to its own brightest)", 420,
-                           hover="activation / its largest")
+                           T.say("maps_title", language, drawing=T.say("yours" if drawn else "sample", language)), 420,
+                           hover=T.say("maps_hover", language))
         silent = int((maps.max(axis=(1, 2)) <= 0).sum())
-        notes.append(f"**CNN** ({origin}): the maps are the drawing seen through each filter — some light up on "
-                     f"edges of one direction, some on the stroke's body; {silent} of {len(maps)} stay dark for "
-                     f"this drawing. The CNN reads it as **{answer}**.")
+        notes.append(T.say("cnn_note", language, origin=origin, silent=silent, count=len(maps), answer=answer))
     else:
-        notes.append("**CNN**: not available.")
+        notes.append(T.say("cnn_missing", language))
     if not drawn:
-        notes.append("You have not drawn a digit yet in tab 1, so a sample seven stands in.")
+        notes.append(T.say("not_drawn", language))
     yield Result("\n\n".join(notes), tuple(figures), clock(), extra={"drawn": drawn})
