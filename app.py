@@ -37,7 +37,7 @@ T = i18n.Texts(
            "of them right here.", "**DNN**과 **CNN**에게 숫자를 그려 보여 주고, **RNN / LSTM / GRU**가 문장을 어떻게 "
            "읽는지 살펴보고, 어떤 모델이든 여기서 바로 다시 학습시켜 보세요."),
     not_loaded=("The shipped **{kind}** model could not be loaded: {error}.",
-                "함께 제공된 **{kind}** 모델을 불러오지 못했습니다: {error}."),
+                "기본 제공 **{kind}** 모델을 불러오지 못했어요: {error}."),
 )
 
 # gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
@@ -74,12 +74,12 @@ def build(lab: Lab) -> gr.Blocks:
             language = i18n.switch()
         gr.Markdown(T["intro"], elem_id="intro")
         if lab.load_errors:
-            gr.Markdown(i18n.Texts("app-errors", all=tuple(
-                "⚠️ " + " ".join(T.say("not_loaded", lang, kind=k, error=e) for k, e in lab.load_errors.items())
-                for lang in i18n.LANGUAGES))["all"])
+            gr.Markdown(i18n.Texts("app-errors", all=tuple("⚠️ " + " ".join(
+                T.say("not_loaded", lang, kind=i18n.kind_title(kind, lang), error=error)
+                for kind, error in lab.load_errors.items()) for lang in i18n.LANGUAGES))["all"])
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
-        with gr.Tabs() as tabs:
+        with gr.Tabs(elem_id="main-tabs") as tabs:
             draw.build(lab, session)
             sentiment.build(lab, session)
             controls = retrain.build(lab, session)

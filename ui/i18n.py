@@ -117,20 +117,20 @@ def wire(demo: gr.Blocks, radio: gr.Radio) -> None:
 KIND_TITLES = Texts("kind", **{
     "dnn": ("DNN (fully connected)", "DNN (완전 연결 신경망)"),
     "cnn": ("CNN (convolutional)", "CNN (합성곱 신경망)"),
-    "digit-check": ("Digit or not (detector)", "숫자인지 아닌지 (판별기)"),
+    "digit-check": ("Digit or not (detector)", "숫자 판별기 (숫자인지 아닌지)"),
     "rnn": ("RNN (vanilla recurrent)", "RNN (기본 순환 신경망)"),
     "lstm": ("LSTM", "LSTM"),
     "gru": ("GRU", "GRU"),
-    "rnn-ko": ("RNN (vanilla recurrent), Korean", "RNN (기본 순환 신경망), 한국어"),
-    "lstm-ko": ("LSTM, Korean", "LSTM, 한국어"),
-    "gru-ko": ("GRU, Korean", "GRU, 한국어"),
+    "rnn-ko": ("RNN (vanilla recurrent), Korean", "한국어 RNN (기본 순환 신경망)"),
+    "lstm-ko": ("LSTM, Korean", "한국어 LSTM"),
+    "gru-ko": ("GRU, Korean", "한국어 GRU"),
     "fashion-dnn": ("DNN on Fashion-MNIST", "Fashion-MNIST DNN"),
     "fashion-cnn": ("CNN on Fashion-MNIST", "Fashion-MNIST CNN"),
 })
 CLASS_NAMES = Texts("class", **{
     "negative": ("negative", "부정"), "positive": ("positive", "긍정"),
     "not a digit": ("not a digit", "숫자 아님"), "digit": ("digit", "숫자"),
-    "T-shirt/top": ("T-shirt/top", "티셔츠/상의"), "trouser": ("trouser", "바지"), "pullover": ("pullover", "풀오버"),
+    "T-shirt/top": ("T-shirt/top", "티셔츠/상의"), "trouser": ("trouser", "바지"), "pullover": ("pullover", "스웨터"),
     "dress": ("dress", "원피스"), "coat": ("coat", "코트"), "sandal": ("sandal", "샌들"), "shirt": ("shirt", "셔츠"),
     "sneaker": ("sneaker", "운동화"), "bag": ("bag", "가방"), "ankle boot": ("ankle boot", "앵클부츠"),
 })
