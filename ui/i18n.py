@@ -18,6 +18,7 @@ switch's cookie, else the browser's Accept-Language, else English. API
 clients choose with either header (gradio_client: `Client(url, headers=
 {"Accept-Language": "ko"})`).
 """
+import json
 from http.cookies import CookieError, SimpleCookie
 
 import gradio as gr
@@ -78,17 +79,33 @@ def language(request: gr.Request | None) -> str:
 # The switch: gradio 6.31 keeps the page's locale in a store of its core module and offers no call to change it
 # from outside, so this imports that module (the page loaded it; the browser returns the same instance) and calls
 # its changeLocale. It also keeps the choice in a cookie, which the server reads (`language`) and the next visit
-# restores. tests/test_browser_i18n.py checks that the page really changes.
+# restores. A locale changed after the page has loaded leaves the titles of tabs that were not shown yet as they
+# were (gradio translates those once, when the page starts): `relabel` writes them from TABS, the tab titles in
+# every language, now and whenever gradio draws tab buttons again. tests/test_browser_i18n.py checks the page.
 _APPLY = """
+  const tabs = TABS;
+  const relabel = () => {
+    const lang = document.documentElement.lang === 'ko' ? 1 : 0;
+    for (const button of document.querySelectorAll('.tab-wrapper button, .overflow-dropdown button')) {
+      const text = button.textContent.trim();
+      const pair = tabs.find(p => p.includes(text));
+      if (pair && text !== pair[lang]) button.textContent = pair[lang];
+    }
+  };
   const apply = async (lang) => {
     document.cookie = `COOKIE=${lang}; path=/; max-age=31536000; SameSite=Lax`;
     document.documentElement.lang = lang;
     const core = performance.getEntriesByType('resource').map(e => e.name).find(n => /\\/core-[^/]*\\.js$/.test(n));
     if (core) (await import(core)).changeLocale(lang);
+    relabel();
+    if (!window.playgroundRelabel) {
+      window.playgroundRelabel = new MutationObserver(relabel);
+      window.playgroundRelabel.observe(document.body, {childList: true, subtree: true});
+    }
   };
 """.replace("COOKIE", COOKIE)
 # on load: ?lang= in the address (a teacher's link), else the cookie, else the browser's language
-LOAD_JS = """
+_LOAD_JS = """
 async () => {""" + _APPLY + """
   const saved = (document.cookie.match(/(?:^|; )COOKIE=(\\w+)/) || [])[1];
   const asked = new URLSearchParams(location.search).get('lang') || saved;
@@ -97,20 +114,24 @@ async () => {""" + _APPLY + """
   else document.documentElement.lang = lang;
   return lang;
 }""".replace("COOKIE", COOKIE)
-SWITCH_JS = "async (lang) => {" + _APPLY + "  await apply(lang);\n  return lang;\n}"
+_SWITCH_JS = "async (lang) => {" + _APPLY + "  await apply(lang);\n  return lang;\n}"
 
 
 def switch() -> gr.Radio:
-    """The visible language switch; each language named in itself, so either reader finds theirs."""
-    radio = gr.Radio([(name, code) for code, name in LANGUAGES.items()], value=DEFAULT, label="Language · 언어",
-                     elem_id="language", container=False, show_label=False, scale=0, min_width=170)
-    radio.input(None, radio, radio, js=SWITCH_JS, api_name=False, queue=False)
-    return radio
+    """The visible language switch; each language named in itself, so either reader finds theirs. `wire` makes it
+    work once every tab is built."""
+    return gr.Radio([(name, code) for code, name in LANGUAGES.items()], value=DEFAULT, label="Language · 언어",
+                    elem_id="language", container=False, show_label=False, scale=0, min_width=170)
 
 
 def wire(demo: gr.Blocks, radio: gr.Radio) -> None:
-    """Show the page's language on the switch when it loads (and apply a ?lang= or a saved choice)."""
-    demo.load(None, None, radio, js=LOAD_JS, api_name=False, queue=False)
+    """The switch changes the page's language; on load it shows the page's language (and applies a ?lang= or a
+    saved choice)."""
+    titles = [tuple(I18N.translations[lang].get(block.label.key, "") for lang in LANGUAGES)
+              for block in demo.blocks.values() if isinstance(block, gr.Tab) and isinstance(block.label, I18nData)]
+    tabs = json.dumps(titles, ensure_ascii=False)
+    radio.input(None, radio, radio, js=_SWITCH_JS.replace("TABS", tabs), api_name=False, queue=False)
+    demo.load(None, None, radio, js=_LOAD_JS.replace("TABS", tabs), api_name=False, queue=False)
 
 
 # What the registry (models/registry.py, English: it also names kinds on the command line) calls each kind and class.
