@@ -30,16 +30,6 @@ from ui.store import RetrainedModels
 from ui.tabs import board, draw, lessons, retrain, runs, sentiment
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-T = i18n.Texts(
-    "app",
-    title=("# Deep-learning playground", "# 딥러닝 놀이터"),
-    intro=("Draw a digit for a **DNN** and a **CNN**, see how **RNN / LSTM / GRU** read a sentence, and retrain any "
-           "of them right here.", "**DNN**과 **CNN**에게 숫자를 그려 보여 주고, **RNN / LSTM / GRU**가 문장을 어떻게 "
-           "읽는지 살펴보고, 어떤 모델이든 여기서 바로 다시 학습시켜 보세요."),
-    not_loaded=("The shipped **{kind}** model could not be loaded: {error}.",
-                "기본 제공 **{kind}** 모델을 불러오지 못했어요: {error}."),
-)
-
 # gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
 # about 2 ms of the server's one Python thread per event, 6 ms once the log holds its 10,000 events. The queue
 # reads this when build() creates it.
@@ -69,14 +59,7 @@ def build(lab: Lab) -> gr.Blocks:
     # checked every ten minutes
     with gr.Blocks(title="Deep-learning playground · 딥러닝 놀이터", delete_cache=(600, 3600)) as demo:
         session = gr.State({}, time_to_live=3 * 3600)  # this browser's small per-session values
-        with gr.Row(equal_height=True, elem_id="header"):
-            gr.Markdown(T["title"], elem_id="title")
-            language = i18n.switch()
-        gr.Markdown(T["intro"], elem_id="intro")
-        if lab.load_errors:
-            gr.Markdown(i18n.Texts("app-errors", all=tuple("⚠️ " + " ".join(
-                T.say("not_loaded", lang, kind=i18n.kind_title(kind, lang), error=error)
-                for kind, error in lab.load_errors.items()) for lang in i18n.LANGUAGES))["all"])
+        language = page.header(lab.load_errors)
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
         with gr.Tabs(elem_id="main-tabs") as tabs:
@@ -94,13 +77,11 @@ def build(lab: Lab) -> gr.Blocks:
 SHIPPED, LOAD_ERRORS = load_shipped()
 LAB = Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels())
 demo = build(LAB)
-# On a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro.
-CSS = "@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }"
 # ui/page.py: the theme, CSS and script that make every tab accessible (issue #14).
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
-LAUNCH_OPTIONS = dict(css=CSS + page.CSS + draw.CSS + retrain.CSS, theme=page.THEME, js=page.JS,
+LAUNCH_OPTIONS = dict(css=page.CSS + draw.CSS + retrain.CSS, theme=page.THEME, js=page.JS,
                       max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N)
 
 

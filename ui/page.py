@@ -1,4 +1,5 @@
-"""What the whole page gets, whatever the tab: the theme, the CSS and one small script, all for accessibility.
+"""What the whole page gets, whatever the tab: its header (title, language switch, load warnings), and the theme,
+the CSS and one small script, all for accessibility.
 
 Measured with axe-core (WCAG 2 A/AA rules) in Chromium before this module
 (issue #14): gradio's Soft theme drew block labels in indigo-500 on
@@ -23,6 +24,8 @@ the arrow keys move along a tab list and choose in a radio group (gradio
 import json
 
 import gradio as gr
+
+from ui import i18n
 
 # indigo-700 on indigo-100: 7.6:1; gray-600 on white: 7.6:1, on gray-50: 7.3:1; white on indigo-600: 6.3:1
 THEME = gr.themes.Soft().set(
@@ -52,6 +55,8 @@ CSS = """
 .block:has(> div[aria-label="Empty value"]),
 .block:has(> div > div[aria-label="Empty value"]) { display: none !important; }
 .plot-summary { font-size: 0.9em; margin: 4px 8px 8px; color: var(--body-text-color); }
+/* on a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro */
+@media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }
 /* the language switch (ui/i18n.py): one line beside the title, on a phone too */
 #header { align-items: center; flex-wrap: nowrap; gap: 8px; }
 #header > #title { flex: 1 1 0 !important; min-width: 0 !important; }
@@ -109,3 +114,28 @@ JS = """
   });
 }
 """.replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS))
+
+
+T = i18n.Texts(
+    "page",
+    title=("# Deep-learning playground", "# 딥러닝 놀이터"),
+    intro=("Draw a digit for a **DNN** and a **CNN**, see how **RNN / LSTM / GRU** read a sentence, and retrain any "
+           "of them right here.", "**DNN**과 **CNN**에게 숫자를 그려 보여 주고, **RNN / LSTM / GRU**가 문장을 어떻게 "
+           "읽는지 살펴보고, 어떤 모델이든 여기서 바로 다시 학습시켜 보세요."),
+    not_loaded=("The shipped **{kind}** model could not be loaded: {error}.",
+                "기본 제공 **{kind}** 모델을 불러오지 못했어요: {error}."),
+)
+
+
+def header(load_errors: dict[str, str]) -> gr.Radio:
+    """The title with the language switch beside it, one line of what the app does, and a warning for any shipped
+    model that did not load. Returns the switch (i18n.wire makes it work once the tabs are built)."""
+    with gr.Row(equal_height=True, elem_id="header"):
+        gr.Markdown(T["title"], elem_id="title")
+        language = i18n.switch()
+    gr.Markdown(T["intro"], elem_id="intro")
+    if load_errors:
+        gr.Markdown(i18n.Texts("page-errors", all=tuple("⚠️ " + " ".join(
+            T.say("not_loaded", lang, kind=i18n.kind_title(kind, lang), error=error)
+            for kind, error in load_errors.items()) for lang in i18n.LANGUAGES))["all"])
+    return language
