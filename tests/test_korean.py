@@ -12,6 +12,7 @@ from models import korean, registry
 from models.rnn import KoreanRNNConfig
 from models.text import encode
 from training.data import TRAIN_SIZES, Split, load_nsmc, read_nsmc_file
+from training.loop import FitConfig, batch_indices, fit
 from training.settings import configs
 from ui import sentiment
 from ui.confusion import cell_examples
@@ -156,6 +157,39 @@ def test_without_the_korean_models_a_korean_sentence_says_so_and_english_still_w
     assert lab.compare_sentences("정말 재밌어요", "최고", {}) == "No Korean sentence model is available."
     note, *labels, words, trace = lab.predict_sentiment("a good film", {})
     assert all(label is not None for label in labels) and "2 of 3 words are unknown" in note
+
+
+def test_batches_by_length_hold_reviews_of_one_length_and_every_review_once():
+    lengths = torch.tensor([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2])
+    train = Split((torch.ones(12, 3, dtype=torch.long), lengths), torch.zeros(12, dtype=torch.long))
+    batches = batch_indices(train, 4, by_length=True, generator=torch.Generator().manual_seed(0))
+    assert sorted(torch.cat(batches).tolist()) == list(range(12))
+    assert all(len(set(lengths[b].tolist())) == 1 for b in batches)
+    orders = {tuple(tuple(b.tolist()) for b in batch_indices(train, 4, True, torch.Generator().manual_seed(seed)))
+              for seed in range(5)}
+    assert len(orders) > 1  # still shuffled: within a length, and the batches among themselves
+    assert [len(b) for b in batch_indices(train, 5)] == [5, 5, 2]  # text or not, by_length off is a random order
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_batch_without_padding_reads_as_the_packed_batch_does(cell):
+    model = models.build(KoreanRNNConfig(kind=f"{cell}-ko", cell=cell, vocab=VOCAB, embedding_dim=8,
+                                         hidden_size=8)).eval()
+    ids = torch.tensor([[2, 3, 6, 0], [4, 5, 7, 0]])
+    with torch.no_grad():
+        alone = model(ids, torch.tensor([3, 3]))  # one length: the cell reads the tensor as is
+        packed = model(torch.cat([ids, torch.tensor([[8, 0, 0, 0]])]), torch.tensor([3, 3, 1]))[:2]
+    torch.testing.assert_close(alone, packed)
+
+
+def test_a_korean_model_learns_from_batches_by_length():
+    tokeniser = korean.Tokeniser(VOCAB)
+    reviews = [("영화는 최고다 재밌 !", 1), ("최고다 ㅋㅋ", 1), ("영화는 good", 0), ("영 화 영 화 ##다", 0)] * 16
+    ids, lengths = encode([tokeniser.pieces(text) for text, _ in reviews], VOCAB)
+    data = Split((ids, lengths), torch.tensor([label for _, label in reviews]))
+    model = models.build(KoreanRNNConfig(vocab=VOCAB, embedding_dim=8, hidden_size=8))
+    result = fit(model, data, data, FitConfig(epochs=15, lr=1e-2, batch_size=8, patience=15, by_length=True))
+    assert result.history[-1].val_acc == 1.0
 
 
 # ---- the shipped models through the app's API ---------------------------------------------------------------------

@@ -37,6 +37,12 @@ class FitConfig:
     # bfloat16 autocast on CPUs with native bf16 (AVX512-BF16 / AMX). Measured on a 2-core AMD EPYC (Zen 4):
     # 1.4x faster for the DNN and 1.7x for the CNN, but 1.2x *slower* for the recurrent cells, hence per model.
     cpu_bf16: bool = False
+    # Text only: batches of sentences of one length (see `batch_indices`). A random batch of NSMC reviews is as long
+    # as its longest one (~65 pieces against a mean of 16), and the recurrent cell steps through every position.
+    # Measured on 2 idle AMD EPYC cores: an LSTM-KO step of 128 reviews took 182 ms in a random batch, 11 ms in a
+    # batch of one length (an epoch ~27 s instead of ~3.5 min). Validation accuracy did not suffer: 87.8% after two
+    # of three epochs, as with batches that mix lengths (sorted only within pools of 16 batches, 2x slower).
+    by_length: bool = False
 
 
 @dataclass
@@ -127,21 +133,40 @@ def evaluate(model: torch.nn.Module, split: Split, batch_size: int = 1024) -> tu
     return loss, accuracy
 
 
+def batch_indices(train: Split, batch_size: int, by_length: bool = False,
+                  generator: torch.Generator | None = None) -> list[torch.Tensor]:
+    """The example indices of each batch of one epoch, batches in random order.
+
+    `by_length` (text: inputs are ids and lengths): the examples sorted by length, ties in random order, cut into
+    batches — so nearly every batch holds sentences of one length and needs no padding — and the batches shuffled.
+    """
+    device = train.labels.device
+    order = torch.randperm(len(train), device=device, generator=generator)
+    if by_length:
+        lengths = train.inputs[1][order]
+        order = order[torch.sort(lengths, stable=True).indices]  # stable: equal lengths keep their random order
+    batches = list(order.split(batch_size))
+    if by_length:
+        shuffled = torch.randperm(len(batches), device=device, generator=generator).tolist()
+        batches = [batches[i] for i in shuffled]
+    return batches
+
+
 def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, step: int, total_steps: int,
                 augment: Callable | None = None, on_progress: Callable | None = None,
                 should_stop: Callable | None = None, generator: torch.Generator | None = None):
     """One pass over `train` in random order. Returns (mean loss, accuracy, next step, cancelled)."""
     model.train()
     device = train.labels.device
-    order = torch.randperm(len(train), device=device, generator=generator)
-    batches = math.ceil(len(train) / config.batch_size)
+    indices = batch_indices(train, config.batch_size, config.by_length, generator)
+    batches = len(indices)
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.long)
     seen = 0
     for batch in range(batches):
         if should_stop is not None and should_stop():
             return _mean(loss_sum, seen), _mean(correct, seen), step, True
-        index = order[batch * config.batch_size : (batch + 1) * config.batch_size]
+        index = indices[batch]
         inputs, labels = tuple(t[index] for t in train.inputs), train.labels[index]
         if augment is not None:
             inputs = (augment(inputs[0], generator=generator), *inputs[1:])
