@@ -26,7 +26,7 @@ T = i18n.Texts(
     step=("Step {step} of {steps}: loss {loss}", "스텝 {step}/{steps}: 손실 {loss}"),
     result=("After {steps} steps the network classifies **{accuracy}** of the {points} points correctly (loss {last}, "
             "from {first}).",
-            "{steps}스텝 학습한 뒤 바르게 분류한 점: {points}개 중 **{accuracy}** (손실 {first} → {last})."),
+            "{steps}스텝 학습한 뒤, 점 {points}개 중 **{accuracy}**를 바르게 분류했어요(손실 {first} → {last})."),
     overshoot=(" The loss ended higher than it started: with a learning rate of {lr} each step overshoots, and the "
                "tanh units saturate. Try a smaller one.",
                " 손실이 처음보다 오히려 커졌어요. 학습률 {lr}에서는 한 걸음 내디딜 때마다 목표를 지나쳐 버리고, tanh "
@@ -38,8 +38,8 @@ T = i18n.Texts(
     circles=("the inner ring from the outer one", "안쪽 고리와 바깥쪽 고리를"),
     inseparable=(" No straight line can separate {shapes}, so {wrong} of the points stay on the wrong side however "
                  "long it trains. Give it hidden units and the boundary can bend.",
-                 " 어떤 직선으로도 {shapes} 나눌 수 없으니, 아무리 오래 학습해도 점의 {wrong}는 반대편에 남아요. 은닉 "
-                 "유닛을 주면 경계가 휘어질 수 있어요."),
+                 " 어떤 직선으로도 {shapes} 나눌 수 없으니, 아무리 오래 학습해도 점의 {wrong}는 잘못된 쪽에 "
+                 "남아요. 은닉 유닛을 넣어 주면 경계가 휘어질 수 있어요."),
     bent=(" Each of the {hidden} tanh units draws one soft line; the output layer adds them up, and their sum can "
           "bend around the data.",
           " tanh 유닛 {hidden}개가 저마다 부드러운 선을 하나씩 긋고, 출력층이 이 선들을 더해요. 그 합은 데이터를 "

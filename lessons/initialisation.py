@@ -36,7 +36,7 @@ T = i18n.Texts(
     gaussian=("Gaussian σ = 1", "가우시안 σ = 1"),
     xavier=("Xavier (Glorot) uniform", "Xavier (Glorot) 균등 분포"),
     kaiming=("Kaiming (He) normal", "Kaiming (He) 정규 분포"),
-    training=("Training from **{scheme}**…", "초기화 **{scheme}** — 학습하는 중…"),
+    training=("Training from **{scheme}**…", "**{scheme}** 초기화로 학습하는 중…"),
     header=("| start | first-epoch training loss | final validation accuracy |",
             "| 초기화 | 첫 에포크 학습 손실 | 최종 검증 정확도 |"),
     stuck=("From **zeros**, accuracy stayed at {accuracy}; always answering the most common digit scores {majority} "
@@ -53,8 +53,8 @@ T = i18n.Texts(
                   " 가중치가 모두 0이면 은닉층의 출력도 0이 되니까, 학습되는 건 출력층의 편향뿐이에요."),
     too_large=("**Gaussian σ = 1** starts far too large: its first-epoch loss was {loss} (chance is {chance}), and it "
                "reached {accuracy}.",
-               "**가우시안 σ = 1**은 너무 크게 시작해요. 첫 에포크 손실: {loss} (아무렇게나 찍으면 {chance}). "
-               "최종 정확도는 {accuracy}였어요."),
+               "**가우시안 σ = 1**은 너무 큰 값에서 출발해요. 첫 에포크 손실: {loss} (무작위로 찍을 때의 "
+               "손실: {chance}). 최종 정확도는 {accuracy}였어요."),
     scaled=("**Xavier** and **Kaiming** scale each layer by its number of inputs, so signals keep their size through "
             "the layers: {xavier} and {kaiming}.",
             "**Xavier**와 **Kaiming**은 층마다 입력 개수에 맞춰 가중치 크기를 조절해서, 신호가 여러 층을 지나도 크기가 "

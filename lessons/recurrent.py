@@ -35,7 +35,7 @@ T = i18n.Texts(
             "세 모델 모두 같은 문장 {examples}개로 {epochs}에포크 동안 학습했어요. 검증(dev) 문장 {n_val}개에 대한 "
             "정확도:"),
     header=("| cell | dev accuracy | recurrent weights | all weights | seconds per epoch |",
-            "| 셀 | 검증(dev) 정확도 | 순환 가중치 | 전체 가중치 | 에포크당 초 |"),
+            "| 셀 | 검증(dev) 정확도 | 순환 가중치 | 전체 가중치 | 에포크당 시간(초) |"),
     after=("P(positive) after the whole sentence:", "문장을 끝까지 읽은 뒤의 P(긍정):"),
     sentence=("sentence", "문장"),
     negated=("What *not* did to *good* (P(positive) of *not good* minus that of *good*): {moves}.",
@@ -49,7 +49,7 @@ T = i18n.Texts(
           "*bad*가 그걸 다시 뒤집나요? 단어 개수만 세는 모델이라면 *good*과 *not good*에 거의 같은 점수를 줄 거예요."),
     accuracy=("dev accuracy", "검증(dev) 정확도"),
     recurrent=("recurrent weights", "순환 가중치"),
-    seconds=("seconds per epoch", "에포크당 초"),
+    seconds=("seconds per epoch", "에포크당 시간(초)"),
     so_far=("P(positive) so far", "지금까지의 P(긍정)"),
     trace_title=("positive probability after each word", "단어를 하나씩 읽을 때마다의 긍정 확률"),
 )

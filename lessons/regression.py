@@ -29,8 +29,8 @@ T = i18n.Texts(
     step=("Step {step} of {steps}…", "스텝 {step}/{steps}…"),
     ended=("The points lie around **y = {w}x + {b}**. Gradient descent with learning rate {lr} ended at MSE: {mse}, "
            "L1: {l1}.",
-           "점들은 **y = {w}x + {b}** 주변에 흩어져 있어요. 경사 하강법(학습률 {lr})이 찾은 직선은 MSE: {mse}, "
-           "L1: {l1}."),
+           "점들은 **y = {w}x + {b}** 주변에 흩어져 있어요. 경사 하강법(학습률 {lr})으로 마지막에 찾은 "
+           "직선은 다음과 같아요. MSE: {mse}, L1: {l1}."),
     diverged=("**The MSE run diverged** at step {step}: for this data, steps larger than {limit} overshoot the minimum "
               "by more than they approach it, so each one lands further away. L1's gradient is never larger than 1 "
               "per point, so it jumps around instead of blowing up.",
@@ -45,7 +45,7 @@ T = i18n.Texts(
           "이 데이터에서는 학습률이 {limit}보다 크면 MSE 쪽이 발산해요. 한번 해 보세요."),
     outlier=("With the **outlier** at ({x}, {y}), MSE, which squares the error, tilts its line towards that one "
              "point; L1 counts every point's error the same way, so the line of the other points wins.",
-             "({x}, {y})에 **이상치**가 있으면, 오차를 제곱하는 MSE는 직선이 그 한 점 쪽으로 기울어요. L1은 모든 "
+             "({x}, {y})에 **이상치**가 있으면, 오차를 제곱하는 MSE 직선은 그 한 점 쪽으로 기울어요. L1은 모든 "
              "점의 오차를 똑같이 세니까, 나머지 점들이 이루는 직선을 따라가요."),
     data=("data", "데이터"),
     the_outlier=("the outlier", "이상치"),

@@ -43,9 +43,9 @@ BOARD_ROWS = 200  # rows one refresh reads at most
 # what the teacher can choose to study: the x axis of the board's plot
 STUDY_NAMES = i18n.Texts(
     "board-studies",
-    lr=("learning rate", "학습률"), epochs=("epochs", "에포크 수"), batch_size=("batch size", "배치 크기"),
+    lr=("learning rate", "학습률"), epochs=("epochs", "에포크"), batch_size=("batch size", "배치 크기"),
     hidden_size=("hidden size", "은닉층 크기"), dropout=("dropout", "드롭아웃"), init=("weight init", "가중치 초기화"),
-    subset=("training examples", "학습 예시 수"), patience=("patience", "조기 종료 인내(patience)"),
+    subset=("training examples", "학습 예시 수"), patience=("patience", "인내 횟수(patience)"),
     kind=("model", "모델"),
 )
 STUDIES = {name: english for name, (english, _) in STUDY_NAMES.pairs.items()}

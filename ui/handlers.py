@@ -35,7 +35,7 @@ T = i18n.Texts(
     not_loaded=("not loaded", "불러오지 않음"),
     model_line=("**{title}**, {origin}: {parameters} parameters, {milliseconds} ms",
                 "**{title}**, {origin}: 매개변수 {parameters}개, {milliseconds} ms"),
-    retrained=("your retrained", "내가 재학습한 모델"),
+    retrained=("your retrained", "내가 다시 학습한 모델"),
     shipped=("shipped", "기본 모델"),
     reads=("{kind} reads **{answer}**", "{kind}의 답: **{answer}**"),
     no_model=("No model is available.", "사용할 수 있는 모델이 없어요."),
@@ -81,7 +81,7 @@ FIELDS = i18n.Texts(
     bidirectional=("bidirectional", "양방향"),
     log_lr=("learning rate exponent", "학습률 지수"),
     epochs=("epochs", "에포크"),
-    patience=("patience", "인내 횟수(patience)"),
+    patience=("patience", "인내 횟수"),
     batch_size=("batch size", "배치 크기"),
     subset=("training examples", "학습 예시 수"),
 )

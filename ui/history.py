@@ -35,12 +35,12 @@ T = i18n.Texts(
     curves_title=("validation curves of the runs you chose", "고른 실행들의 검증 곡선"),
     val_loss=("validation loss", "검증 손실"), val_acc=("validation accuracy", "검증 정확도"),
     epoch=("epoch", "에포크"),
-    lesson=("lesson: {title}", "수업: {title}"),
+    lesson=("lesson: {title}", "실습: {title}"),
     label_score=(", test {accuracy:.1%}", ", 테스트 {accuracy:.1%}"),
     # the settings' short names in the table (English: the names a teacher link uses, ui/links.py)
-    lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내"), batch=("batch", "배치"),
-    examples=("examples", "예시 수"), hidden=("hidden", "은닉"), dropout=("dropout", "드롭아웃"),
-    init=("init", "초기화"), bidirectional=("bidirectional", "양방향"),
+    lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내 횟수"), batch=("batch", "배치 크기"),
+    examples=("examples", "학습 예시 수"), hidden=("hidden", "은닉층 크기"), dropout=("dropout", "드롭아웃"),
+    init=("init", "가중치 초기화"), bidirectional=("bidirectional", "양방향"),
 )
 HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accuracy", "seconds", "finished")
 COLUMNS = [T.say(key, "en") for key in HEADERS]

@@ -47,7 +47,7 @@ T = i18n.Texts(
 # what a locked control is called in the note: in English its link name, in Korean the name the tab shows
 CONTROL_NAMES = i18n.Texts(
     "links-controls",
-    model=("model", "모델"), lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내"),
+    model=("model", "모델"), lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내 횟수"),
     batch=("batch", "배치 크기"), examples=("examples", "학습 예시 수"), hidden=("hidden", "은닉층 크기"),
     dropout=("dropout", "드롭아웃"), init=("init", "가중치 초기화"), bidirectional=("bidirectional", "양방향"),
 )

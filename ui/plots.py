@@ -29,7 +29,7 @@ T = i18n.Texts(
                     "에포크 {epoch}까지의 학습 곡선: 학습 손실 {train_loss:.3f}, 검증 손실 {val_loss:.3f}, "
                     "학습 정확도 {train_acc:.1%}, 검증 정확도 {val_acc:.1%}예요."),
     curves_best=("The validation loss was lowest at epoch {best}, {best_loss:.3f}; those weights are kept.",
-                 "검증 손실은 에포크 {best}에서 {best_loss:.3f}로 가장 낮았고, 그때의 가중치를 남겨 두었어요."),
+                 "검증 손실은 에포크 {best}에서 가장 낮았고({best_loss:.3f}), 그때의 가중치를 남겨 두었어요."),
     curves_stopped=("Training stopped early after epoch {stopped}.",
                     "에포크 {stopped} 뒤에 학습을 조기 종료했어요."),
     confusion_summary=("Confusion matrix of {total:,} test examples: {correct:,} ({accuracy:.1%}) on the diagonal, "
@@ -60,7 +60,7 @@ T = i18n.Texts(
     predicted_class=("predicted class", "예측 클래스"),
     confusion_title=("confusion matrix (test set)", "혼동 행렬 (테스트 세트)"),
     positive_axis=("P(positive)", "P(긍정)"),
-    trace_title=("positive probability after each word", "단어마다의 긍정 확률"),
+    trace_title=("positive probability after each word", "단어를 하나씩 읽을 때마다의 긍정 확률"),
 )
 
 def _layout(fig: go.Figure, height: int, summary: str) -> go.Figure:

@@ -34,7 +34,7 @@ T = i18n.Texts(
             "{recall:.3f} · F1 {f1:.3f} · ROC-AUC {auc}\n\nTabs 1 and 2 now use this {kind} in your browser session.",
             "**테스트 세트** (예시 {n:,}개): 정확도 **{accuracy:.2%}** · 매크로 정밀도 {precision:.3f} · 재현율 "
             "{recall:.3f} · F1 {f1:.3f} · ROC-AUC {auc}\n\n이제 이 브라우저에서는 1번과 2번 탭이 방금 학습한 "
-            "{kind}을(를) 써요."),
+            "{kind} 모델을 써요."),
     not_available=("n/a", "없음"),
     starting=("Starting a {kind} run (the first one also starts a training process and loads the data: a few "
               "seconds)…", "{kind} 학습을 시작해요 (처음에는 학습 프로세스를 띄우고 데이터를 불러오느라 몇 초 "
@@ -48,7 +48,7 @@ T = i18n.Texts(
               "이번 배치가 끝나면 멈춰요. 지금까지 가장 좋았던 가중치는 남겨 둬요…"),
     learning_rate=("learning rate = {lr:.3g}", "학습률 = {lr:.3g}"),
     push_first=("Retrain a {kind} first: only your own models can be pushed.",
-                "먼저 {kind}을(를) 다시 학습하세요. 직접 학습한 모델만 올릴 수 있어요."),
+                "먼저 {kind} 모델을 다시 학습하세요. 직접 학습한 모델만 올릴 수 있어요."),
     push_repo=("Give a repository as owner/name.", "저장소를 소유자/이름 형식으로 적어 주세요."),
     push_token=("Paste a write token from your Hugging Face settings.",
                 "Hugging Face 설정에서 쓰기 토큰을 복사해 붙여 넣어 주세요."),

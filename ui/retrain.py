@@ -44,7 +44,7 @@ T = i18n.Texts(
     "retrain",
     failed=("Training failed: {error}", "학습에 실패했어요: {error}"),
     no_data=("Retraining needs the data set, which is not here: {error}",
-             "다시 학습하려면 데이터 세트가 필요한데, 여기에 없어요: {error}"),
+             "다시 학습하려면 데이터셋이 필요한데, 여기에 없어요: {error}"),
     ended=("The training process ended unexpectedly (exit code {code}).",
            "학습 프로세스가 예기치 않게 끝났어요 (종료 코드 {code})."),
 )

@@ -80,17 +80,18 @@ LESSONS = [
         "The simplest model that learns: a line y = wx + b, fitted by stepping w and b down the slope of the "
         "loss. Push the learning rate up until the squared-error (MSE) line flies off — that is divergence — and "
         "see how one outlier drags the MSE fit but hardly moves the absolute-error (L1) one.",
-        "학습하는 모델 가운데 가장 단순한 모델, 직선 y = wx + b예요. 손실의 기울기를 따라 w와 b를 조금씩 내려가며 "
-        "맞춰요. 학습률을 올려 가며 제곱 오차(MSE) 직선이 튕겨 나가는 순간을 찾아보세요. 그게 바로 발산이에요. "
-        "그리고 이상치 하나가 MSE 직선은 크게 끌어당기지만 절대 오차(L1) 직선은 거의 움직이지 못한다는 것도 확인해 "
-        "보세요."), 2),
+        "학습하는 모델 가운데 가장 단순한 모델, 직선 y = wx + b예요. 손실의 기울기를 따라 내려가도록 w와 b를 조금씩 "
+        "바꿔 가며 직선을 맞춰요. 학습률을 올려 가며 제곱 오차(MSE) 직선이 튕겨 나가는 순간을 찾아보세요. 그게 "
+        "바로 발산이에요. 그리고 이상치 하나가 MSE 직선은 크게 끌어당기지만 절대 오차(L1) 직선은 거의 움직이지 "
+        "못한다는 것도 확인해 보세요."), 2),
     Lesson("overfit", ("6 · Over-fitting", "6 · 과적합"), ("Over-fitting and early stopping", "과적합과 조기 종료"), (
         "Given few examples and many weights, a network memorises. Watch the training loss sink towards zero "
         "while the validation loss, on images it never saw, turns and climbs. Early stopping watches that second "
         "curve and keeps the weights from its lowest point; the patience is how long it waits for a new low.",
-        "예제는 적은데 가중치가 많으면 신경망은 답을 외워 버려요. 학습 손실은 0을 향해 떨어지는데, 한 번도 본 적 없는 "
-        "이미지로 잰 검증 손실은 어느 순간 방향을 틀어 올라가는 걸 지켜보세요. 조기 종료는 이 검증 손실 곡선을 "
-        "지켜보다가 가장 낮았던 지점의 가중치를 남겨요. patience는 새 최저점이 나오기를 몇 에포크까지 기다릴지예요."),
+        "학습 예시는 적은데 가중치가 많으면 신경망은 답을 외워 버려요. 학습 손실은 0을 향해 떨어지는데, 한 번도 본 "
+        "적 없는 이미지로 잰 검증 손실은 어느 순간 방향을 바꿔 올라가요. 그 모습을 지켜보세요. 조기 종료는 이 검증 "
+        "손실 곡선을 지켜보다가 가장 낮았던 지점의 가중치를 남겨요. 인내 횟수(patience)는 새 최저점이 나오기를 몇 "
+        "에포크까지 기다릴지 정하는 값이에요."),
         1),
     Lesson("recurrent", ("7 · RNN, LSTM, GRU", "7 · RNN, LSTM, GRU"), ("RNN, LSTM, GRU", "RNN, LSTM, GRU"), (
         "Three recurrent cells, the same sentences, the same budget. The vanilla RNN overwrites its memory at "
@@ -124,11 +125,11 @@ T = i18n.Texts(
     # the controls (the run history records their English labels)
     models=("models", "모델"),
     origin_shipped=("shipped", "기본 제공"),
-    origin_yours=("yours (retrained in tab 3)", "내 모델 (3번 탭에서 재학습)"),
+    origin_yours=("yours (retrained in tab 3)", "내 모델 (3번 탭에서 다시 학습)"),
     epochs=("epochs", "에포크"),
     adam_lr=("learning rate (Adam): 10^x", "학습률 (Adam): 10^x"),
-    halved_width=("hidden width (the second layer is half)", "은닉층 너비 (두 번째 층은 절반)"),
-    training_examples=("training examples", "학습 예제 수"),
+    halved_width=("hidden width (the second layer is half)", "은닉층 크기 (두 번째 층은 절반)"),
+    training_examples=("training examples", "학습 예시 수"),
     activation=("activation", "활성화 함수"),
     relu=("ReLU", "ReLU"),
     tanh=("tanh", "tanh"),
@@ -147,8 +148,8 @@ T = i18n.Texts(
     steps=("steps", "스텝 수"),
     lr=("learning rate", "학습률"),
     outlier=("add one outlier", "이상치 하나 추가"),
-    patience=("early-stopping patience", "조기 종료 patience"),
-    width=("hidden width (two layers)", "은닉층 너비 (두 층 모두)"),
+    patience=("early-stopping patience", "조기 종료 인내 횟수(patience)"),
+    width=("hidden width (two layers)", "은닉층 크기 (두 층 모두)"),
     dropout=("dropout", "드롭아웃"),
     sentences_count=("training sentences", "학습 문장 수"),
     size=("embedding and state size", "임베딩·상태 크기"),
@@ -156,14 +157,14 @@ T = i18n.Texts(
                f"단어별로 따라가 볼 문장, 한 줄에 하나씩 (최대 {recurrent.MAX_SENTENCES}개)"),
     # the fields as ui.inputs' messages name them (beside the labels above that name them the same way)
     lr_exponent=("learning rate exponent", "학습률 지수"),
-    hidden_width=("hidden width", "은닉층 너비"),
+    hidden_width=("hidden width", "은닉층 크기"),
     tile_count=("tiles", "보여 줄 유닛 수"),
     crop_field=("smallest crop", "가장 작은 자르기 크기"),
     shift_field=("largest shift", "가장 큰 이동 거리"),
     dataset_field=("data set", "데이터셋"),
     hidden_field=("hidden units", "은닉 유닛 수"),
     outlier_field=("outlier", "이상치"),
-    patience_field=("patience", "patience"),
+    patience_field=("patience", "인내 횟수"),
     sentences_field=("The sentences", "문장"),
     **{f"{lesson.key}_tab": lesson.tabs for lesson in LESSONS},
     **{f"{lesson.key}_title": lesson.titles for lesson in LESSONS},  # the run history's name for a lesson run

@@ -24,7 +24,7 @@ T = i18n.Texts(
     learning_rate=("learning rate: 10^x", "학습률: 10^x"),
     epochs=("epochs (at most)", "에포크 (최대)"),
     patience=("patience: epochs without a better validation loss before stopping early",
-              "인내: 검증 손실이 나아지지 않아도 조기 종료 전까지 기다릴 에포크 수"),
+              "인내 횟수(patience): 검증 손실이 나아지지 않을 때 조기 종료하기 전까지 기다릴 에포크 수"),
     batch_size=("batch size", "배치 크기"),
     subset=("training examples", "학습 예시 수"),
     architecture=("architecture", "구조"),
