@@ -327,7 +327,7 @@ class Lab:
 
     def push_to_hub(self, kind, repo_id, token, session, request: gr.Request = None):
         language = i18n.language(request)
-        kind = inputs.choice(kind, FIELDS.say("model", language), registry.retrainable(), language=language)
+        kind = inputs.Fields(FIELDS, language).choice(kind, "model", registry.retrainable())
         repo_id, token = inputs.text(repo_id).strip(), inputs.text(token).strip()
         entry = self.retrained.get(_session(request), kind)
         if entry is None:
@@ -370,27 +370,21 @@ def _similarity_words(cosine: float, language: str = "en") -> str:
 def _retrain_settings(kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional,
                       subset, *, language: str = "en") -> dict:
     """The Retrain tab's values, each checked (ui.inputs), as settings for training.settings.configs."""
-
-    def name(field: str) -> str:
-        return FIELDS.say(field, language)
-
-    def number(value, field, low, high, whole=False):
-        return inputs.number(value, name(field), low, high, whole, language=language)
-
-    kind = inputs.choice(kind, name("model"), registry.retrainable(), language=language)
+    fields = inputs.Fields(FIELDS, language)
+    kind = fields.choice(kind, "model", registry.retrainable())
     entry, ranges = registry.get(kind), inputs.RETRAIN_RANGES
     controls = {
-        "hidden_size": number(hidden, "hidden_size", *ranges["hidden"], whole=True),
-        "dropout": number(dropout, "dropout", *ranges["dropout"]),
-        "init": inputs.choice(init, name("init"), SCHEMES, language=language),
-        "bidirectional": inputs.flag(bidirectional, name("bidirectional"), language=language),
+        "hidden_size": fields.number(hidden, "hidden_size", *ranges["hidden"], whole=True),
+        "dropout": fields.number(dropout, "dropout", *ranges["dropout"]),
+        "init": fields.choice(init, "init", SCHEMES),
+        "bidirectional": fields.flag(bidirectional, "bidirectional"),
     }
     return {
-        "lr": 10 ** number(log_lr, "log_lr", *ranges["log_lr"]),
-        "epochs": number(epochs, "epochs", *ranges["epochs"], whole=True),
-        "patience": number(patience, "patience", *ranges["patience"], whole=True),
-        "batch_size": number(batch_size, "batch_size", *ranges["batch_size"], whole=True),
-        "subset": number(subset, "subset", ranges["subset"][0], TRAIN_SIZES[entry.dataset], whole=True),
+        "lr": 10 ** fields.number(log_lr, "log_lr", *ranges["log_lr"]),
+        "epochs": fields.number(epochs, "epochs", *ranges["epochs"], whole=True),
+        "patience": fields.number(patience, "patience", *ranges["patience"], whole=True),
+        "batch_size": fields.number(batch_size, "batch_size", *ranges["batch_size"], whole=True),
+        "subset": fields.number(subset, "subset", ranges["subset"][0], TRAIN_SIZES[entry.dataset], whole=True),
         "log_every": 5,
         **{name: value for name, value in controls.items() if name in entry.retrain_controls},
     }

@@ -82,6 +82,23 @@ def flag(value, name: str, *, language: str = "en") -> bool:
     return value
 
 
+class Fields:
+    """The checks above with each field named by its key in `texts` (an i18n.Texts), in `language`: a refusal
+    comes wholly in that language."""
+
+    def __init__(self, texts: i18n.Texts, language: str):
+        self.texts, self.language = texts, language
+
+    def number(self, value, field: str, low: float, high: float, whole: bool = False) -> float | int:
+        return number(value, self.texts.say(field, self.language), low, high, whole, language=self.language)
+
+    def choice(self, value, field: str, choices) -> str:
+        return choice(value, self.texts.say(field, self.language), choices, language=self.language)
+
+    def flag(self, value, field: str) -> bool:
+        return flag(value, self.texts.say(field, self.language), language=self.language)
+
+
 def text(value) -> str:
     """A text field's value as a string: None and non-strings count as empty."""
     return value if isinstance(value, str) else ""

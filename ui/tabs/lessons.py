@@ -189,25 +189,9 @@ def stream(results: Iterator[lessons.Result], figures: int, *, language: str = "
         yield T.say("no_data", language, error=error), *([None] * figures)
 
 
-class Fields:
-    """ui.inputs' checks with each field named in the request's language (a refusal comes in that language)."""
-
-    def __init__(self, language: str):
-        self.language = language
-
-    def number(self, value, field: str, low: float, high: float, whole: bool = False) -> float | int:
-        return inputs.number(value, T.say(field, self.language), low, high, whole, language=self.language)
-
-    def choice(self, value, field: str, choices) -> str:
-        return inputs.choice(value, T.say(field, self.language), choices, language=self.language)
-
-    def flag(self, value, field: str) -> bool:
-        return inputs.flag(value, T.say(field, self.language), language=self.language)
-
-
 def _origin_models(lab: Lab, origin, request: gr.Request | None, language: str) -> tuple[dict, str, str]:
     """The DNN and CNN the student asked for: ({kind: model}, the origin in words, a note when theirs is missing)."""
-    origin = Fields(language).choice(origin, "models", ORIGINS)
+    origin = inputs.Fields(T, language).choice(origin, "models", ORIGINS)
     session = getattr(request, "session_hash", None)
     chosen, note, missing = {}, "", []
     for kind in ("dnn", "cnn"):  # always the digit models: a Fashion-MNIST retrain never shows up here
@@ -231,7 +215,7 @@ def _noted(note: str, outputs: Iterator[tuple]) -> Iterator[tuple]:
 
 def init_lesson(epochs, log_lr, width, examples, activation, request: gr.Request = None):
     language = i18n.language(request)
-    check = Fields(language)
+    check = inputs.Fields(T, language)
     run = initialisation.run(epochs=check.number(epochs, "epochs", 1, 15, whole=True),
                              lr=10 ** check.number(log_lr, "lr_exponent", -4, -1),
                              width=check.number(width, "hidden_width", 8, 512, whole=True),
@@ -244,7 +228,7 @@ def init_lesson(epochs, log_lr, width, examples, activation, request: gr.Request
 def make_weights_lesson(lab: Lab) -> Callable:
     def weights_lesson(tiles, origin, session, request: gr.Request = None):
         language = i18n.language(request)
-        count = Fields(language).number(tiles, "tile_count", 16, 128, whole=True)
+        count = inputs.Fields(T, language).number(tiles, "tile_count", 16, 128, whole=True)
         chosen, words, note = _origin_models(lab, origin, request, language)
         drawing = session.get("last_digit") if isinstance(session, dict) else None
         run = weights.run(chosen["dnn"], chosen["cnn"], drawing, count, words, language=language)
@@ -256,7 +240,7 @@ def make_weights_lesson(lab: Lab) -> Callable:
 def make_crop_lesson(lab: Lab) -> Callable:
     def crop_lesson(examples, smallest_crop, largest_shift, origin, request: gr.Request = None):
         language = i18n.language(request)
-        check = Fields(language)
+        check = inputs.Fields(T, language)
         settings = dict(examples=check.number(examples, "test_digits", 100, 5_000, whole=True),
                         smallest_crop=check.number(smallest_crop, "crop_field", 8, 26, whole=True),
                         largest_shift=check.number(largest_shift, "shift_field", 2, 14, whole=True))
@@ -269,7 +253,7 @@ def make_crop_lesson(lab: Lab) -> Callable:
 
 def boundary_lesson(dataset, hidden, lr, noise, steps, request: gr.Request = None):
     language = i18n.language(request)
-    check = Fields(language)
+    check = inputs.Fields(T, language)
     run = boundary.run(dataset=check.choice(dataset, "dataset_field", boundary.DATASETS),
                        hidden=check.number(hidden, "hidden_field", 0, 32, whole=True),
                        lr=check.number(lr, "lr", 0.01, 10.0),
@@ -280,7 +264,7 @@ def boundary_lesson(dataset, hidden, lr, noise, steps, request: gr.Request = Non
 
 def regression_lesson(lr, steps, noise, outlier, request: gr.Request = None):
     language = i18n.language(request)
-    check = Fields(language)
+    check = inputs.Fields(T, language)
     run = regression.run(lr=check.number(lr, "lr", 0.001, 1.5),
                          steps=check.number(steps, "steps", 5, 500, whole=True),
                          noise=check.number(noise, "noise", 0.0, 3.0),
@@ -290,7 +274,7 @@ def regression_lesson(lr, steps, noise, outlier, request: gr.Request = None):
 
 def overfit_lesson(examples, epochs, patience, width, dropout, request: gr.Request = None):
     language = i18n.language(request)
-    check = Fields(language)
+    check = inputs.Fields(T, language)
     run = overfitting.run(examples=check.number(examples, "training_examples", 100, 5_000, whole=True),
                           epochs=check.number(epochs, "epochs", 5, 100, whole=True),
                           patience=check.number(patience, "patience_field", 1, 20, whole=True),
@@ -301,7 +285,7 @@ def overfit_lesson(examples, epochs, patience, width, dropout, request: gr.Reque
 
 def recurrent_lesson(examples, epochs, size, sentences, request: gr.Request = None):
     language = i18n.language(request)
-    check = Fields(language)
+    check = inputs.Fields(T, language)
     sentences = inputs.text(sentences)
     if message := inputs.too_long(sentences, T.say("sentences_field", language), language=language):
         raise gr.Error(message)
