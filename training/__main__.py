@@ -29,6 +29,8 @@ FIT_FLAGS = {  # the FitConfig fields the command line sets, with their meaning
     "batch_size": "examples per batch",
     "weight_decay": "AdamW weight decay",
     "seed": "random seed for weights, batch order and the subset",
+    "pretrain_epochs": "text: epochs of language-model pretraining before training the classifier",
+    "adversarial": "text: size of the adversarial push on the embeddings while training (0: off)",
 }
 DATA_HELP = "folder holding MNIST/, sst2/ and nsmc/ (default: $DATA_DIR, else ./data)"
 
@@ -82,19 +84,24 @@ def train_command(args: argparse.Namespace) -> int:
     config, fit_config = configs(kind, vars(args), vocab)
     print(f"{kind}: {len(splits['train'])} train / {len(splits['val'])} val / {len(splits['test'])} test "
           f"on {describe_device(device)}")
-    bars: dict[int, tqdm] = {}  # one bar per epoch
+    bars: dict[tuple[str, int], tqdm] = {}  # one bar per epoch of each stage (pretrain, fit)
 
     def on_progress(p):
+        key = (p.stage, p.epoch)
         if p.stats is None:
-            if p.epoch not in bars:
-                bars[p.epoch] = tqdm(total=p.batches, desc=f"epoch {p.epoch}/{p.epochs}", unit="batch",
-                                     leave=False, dynamic_ncols=True, mininterval=1.0)
-            bar = bars[p.epoch]
+            if key not in bars:
+                stage = "pretrain epoch" if p.stage == "pretrain" else "epoch"
+                bars[key] = tqdm(total=p.batches, desc=f"{stage} {p.epoch}/{p.epochs}", unit="batch",
+                                 leave=False, dynamic_ncols=True, mininterval=1.0)
+            bar = bars[key]
             bar.update(p.batch - bar.n)
             bar.set_postfix(loss=f"{p.loss:.4f}", refresh=False)
+            if p.stage == "pretrain" and p.batch == p.batches:
+                bars.pop(key).close()
+                tqdm.write(f"pretrain epoch {p.epoch:3d}  language-model loss {p.loss:.4f}")
             return
-        if p.epoch in bars:
-            bars.pop(p.epoch).close()
+        if key in bars:
+            bars.pop(key).close()
         s = p.stats
         tqdm.write(f"epoch {s.epoch:3d}  train loss {s.train_loss:.4f} acc {s.train_acc:.4f}  "
                    f"val loss {s.val_loss:.4f} acc {s.val_acc:.4f}  lr {s.lr:.2e}  {s.seconds:.1f}s"

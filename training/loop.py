@@ -43,6 +43,13 @@ class FitConfig:
     # batch of one length (an epoch ~27 s instead of ~3.5 min). Validation accuracy did not suffer: 87.8% after two
     # of three epochs, as with batches that mix lengths (sorted only within pools of 16 batches, 2x slower).
     by_length: bool = False
+    # Text only: epochs of language-model pretraining before `fit` (training/pretrain.py, called by training/run.py).
+    pretrain_epochs: int = 0
+    # Text only: adversarial training on the embeddings (Miyato et al., 2017, "Adversarial training methods for
+    # semi-supervised text classification"): each batch is read a second time with its piece embeddings pushed this
+    # far (L2 norm over a whole sentence) in the direction that raises its loss most, and the two losses are added.
+    # Twice the work per batch; see `adversarial_loss`.
+    adversarial: float = 0.0
 
 
 @dataclass
@@ -67,6 +74,7 @@ class Progress:
     batches: int
     loss: float
     stats: EpochStats | None = None
+    stage: str = "fit"  # or "pretrain": language-model pretraining before fit (training/pretrain.py)
 
 
 @dataclass
@@ -173,8 +181,11 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
         for group in optimizer.param_groups:
             group["lr"] = get_lr(step, total_steps, config.lr)
         with _autocast(device, config.cpu_bf16):
-            logits = model(*inputs)
-            loss = F.cross_entropy(logits.float(), labels)
+            if config.adversarial:
+                logits, loss = adversarial_loss(model, inputs, labels, config.adversarial)
+            else:
+                logits = model(*inputs)
+                loss = F.cross_entropy(logits.float(), labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -192,6 +203,32 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
             if on_progress is not None:
                 on_progress(Progress(epoch, config.epochs, batch + 1, batches, running))
     return _mean(loss_sum, seen), _mean(correct, seen), step, False
+
+
+def adversarial_loss(model, inputs: tuple, labels: torch.Tensor, epsilon: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """(logits, loss) of a batch, the loss being the cross-entropy of the batch plus that of its adversarial copy.
+
+    The copy is the batch read again with the output of `model.embedding` moved `epsilon` along the gradient of
+    the first loss (normalised per sentence; forward hooks capture and move it). The push is a constant: the second
+    loss teaches the model to answer the same where its input is most fragile. Measured (LSTM-KO after
+    pretraining, 15k held-out reviews): 87.90% -> 88.29% at epsilon 1; epsilon 3 pushed too far (84.4%).
+    """
+    seen = []
+    hook = model.embedding.register_forward_hook(lambda module, args, output: seen.append(output))
+    try:
+        logits = model(*inputs)
+    finally:
+        hook.remove()
+    loss = F.cross_entropy(logits.float(), labels)
+    (gradient,) = torch.autograd.grad(loss, seen[0], retain_graph=True)
+    norms = gradient.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, *[1] * (gradient.dim() - 1))
+    push = epsilon * gradient / norms
+    hook = model.embedding.register_forward_hook(lambda module, args, output: output + push)
+    try:
+        pushed = model(*inputs)
+    finally:
+        hook.remove()
+    return logits, loss + F.cross_entropy(pushed.float(), labels)
 
 
 def _mean(total: torch.Tensor, count: int) -> float:

@@ -9,7 +9,7 @@ import json
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -20,6 +20,7 @@ from training.augment import augment_digits
 from training.data import LOADERS, Split
 from training.loop import FitConfig, FitResult, fit, predict
 from training.metrics import classification_metrics
+from training.pretrain import pretrain
 
 
 def load_data(kind: str, data_dir: str | None = None, subset: int | None = None, seed: int = 0,
@@ -45,6 +46,8 @@ class RunResult:
     fit_config: FitConfig
     examples: dict[str, int]  # examples per split
     test_predicted: torch.Tensor | None = None  # the predicted class of each test example (the app shows them)
+    pretraining: list[float] = field(default_factory=list)  # language-model loss of each pretraining epoch
+    pretrain_seconds: float = 0.0
 
     def report(self) -> dict:
         """Everything worth keeping beside the checkpoint, as JSON-ready data."""
@@ -56,7 +59,9 @@ class RunResult:
             "best_epoch": self.fit.best_epoch,
             "stop_reason": self.fit.stop_reason,
             "message": self.fit.message,
-            "seconds": round(self.fit.seconds, 1),
+            "seconds": round(self.pretrain_seconds + self.fit.seconds, 1),  # both stages
+            "pretraining": {"losses": [round(loss, 4) for loss in self.pretraining],
+                            "seconds": round(self.pretrain_seconds, 1)},
             "history": [asdict(s) for s in self.fit.history],
             "device": self.device,
             "trained_at": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -65,11 +70,17 @@ class RunResult:
 
 def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
                 on_progress: Callable | None = None, should_stop: Callable | None = None) -> RunResult:
-    """Build a model from `config`, fit it (with digit augmentation for image models), and score it."""
+    """Build a model from `config`, pretrain it when `fit_config` says so, fit it (with digit augmentation for image
+    models), and score it. A cancelled pretraining leaves `fit` to see `should_stop` and stop before its first batch.
+    """
     device = splits["train"].labels.device
     torch.manual_seed(fit_config.seed)
     model = trainable(config, device)
     augment = augment_digits if registry.get(config.kind).task == "image" else None
+    began, pretraining = time.perf_counter(), []
+    if fit_config.pretrain_epochs:
+        pretraining, _ = pretrain(model, splits["train"], fit_config, on_progress, should_stop)
+    pretrain_seconds = time.perf_counter() - began
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
     # scored while a CNN is still channels-last: 1.5x faster than after the conversion below
     test_probs = predict(model, splits["test"])
@@ -77,7 +88,8 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     val_metrics = score(model, splits["val"])
     model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
     return RunResult(model, result, test_metrics, val_metrics, describe_device(device), fit_config,
-                     {name: len(split) for name, split in splits.items()}, test_probs.argmax(dim=1).cpu())
+                     {name: len(split) for name, split in splits.items()}, test_probs.argmax(dim=1).cpu(),
+                     pretraining, pretrain_seconds)
 
 
 def model_card(config, report: dict) -> str:

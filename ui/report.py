@@ -16,6 +16,9 @@ T = i18n.Texts(
     cancelled=("stopped by you", "직접 중지했어요"),
     diverged=("stopped because training diverged", "학습이 발산해서 멈췄어요"),
     running=("Training {kind}: epoch {epoch} of {epochs}", "{kind} 학습 중: 에포크 {epoch}/{epochs}"),
+    pretraining=("Pretraining {kind} as a language model (predicting each piece from its neighbours): epoch {epoch} "
+                 "of {epochs}", "{kind} 사전 학습 중 (언어 모델: 앞뒤 조각으로 각 조각 예측): 에포크 "
+                 "{epoch}/{epochs}"),
     batch=(", batch {batch}/{batches}, loss {loss:.3f}", ", 배치 {batch}/{batches}, 손실 {loss:.3f}"),
     finished=("Done: {why} after {epochs} epoch(s) in {seconds:.1f} s; best weights from epoch {best}.",
               "완료: 에포크 {epochs}번, {seconds:.1f}초 만에 {why}. 가중치는 가장 좋았던 에포크 {best}의 것을 "
@@ -106,7 +109,8 @@ def failed(message: str, *, language: str = "en") -> str:
 def running(kind: str, p: Progress, *, language: str = "en") -> str:
     """The status while training: epoch, batch and loss, and a bar for the whole run."""
     done = (p.epoch - 1 + (p.batch / p.batches if p.batches else 1)) / p.epochs
-    text = T.say("running", language, kind=kind.upper(), epoch=p.epoch, epochs=p.epochs) + (
+    stage = "pretraining" if p.stage == "pretrain" else "running"
+    text = T.say(stage, language, kind=kind.upper(), epoch=p.epoch, epochs=p.epochs) + (
         T.say("batch", language, batch=p.batch, batches=p.batches, loss=p.loss) if p.stats is None else "")
     return progress_html(text, done)
 
