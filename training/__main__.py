@@ -131,7 +131,8 @@ def train_command(args: argparse.Namespace) -> int:
     out = args.out or f"runs/{kind}"
     report = run.report()
     models.save(run.model, out, {"metrics.json": report}, model_card(config, report))
-    print(f"stopped: {run.fit.stop_reason}, best epoch {run.fit.best_epoch}, {run.fit.seconds:.0f}s")
+    pretrained = f" after {run.pretrain_seconds:.0f}s of pretraining" if run.pretraining else ""
+    print(f"stopped: {run.fit.stop_reason}, best epoch {run.fit.best_epoch}, {run.fit.seconds:.0f}s{pretrained}")
     if run.fit.message:
         print(f"  {run.fit.message} The weights of epoch {run.fit.best_epoch} are saved.")
     print_metrics(run.val_metrics, "val")

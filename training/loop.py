@@ -182,12 +182,12 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
             group["lr"] = get_lr(step, total_steps, config.lr)
         with _autocast(device, config.cpu_bf16):
             if config.adversarial:
-                logits, loss = adversarial_loss(model, inputs, labels, config.adversarial)
+                logits, loss, pushed_loss = adversarial_loss(model, inputs, labels, config.adversarial)
             else:
                 logits = model(*inputs)
-                loss = F.cross_entropy(logits.float(), labels)
+                loss = pushed_loss = F.cross_entropy(logits.float(), labels)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        (loss + pushed_loss if config.adversarial else loss).backward()  # the loss reported is the batch's own
         optimizer.step()
         step += 1
         loss_sum += loss.detach() * len(labels)
@@ -205,8 +205,9 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
     return _mean(loss_sum, seen), _mean(correct, seen), step, False
 
 
-def adversarial_loss(model, inputs: tuple, labels: torch.Tensor, epsilon: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """(logits, loss) of a batch, the loss being the cross-entropy of the batch plus that of its adversarial copy.
+def adversarial_loss(model, inputs: tuple, labels: torch.Tensor, epsilon: float
+                     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(logits, loss, pushed loss) of a batch: its cross-entropy, and that of its adversarial copy; train on both.
 
     The copy is the batch read again with the output of `model.embedding` moved `epsilon` along the gradient of
     the first loss (normalised per sentence; forward hooks capture and move it). The push is a constant: the second
@@ -228,7 +229,7 @@ def adversarial_loss(model, inputs: tuple, labels: torch.Tensor, epsilon: float)
         pushed = model(*inputs)
     finally:
         hook.remove()
-    return logits, loss + F.cross_entropy(pushed.float(), labels)
+    return logits, loss, F.cross_entropy(pushed.float(), labels)
 
 
 def _mean(total: torch.Tensor, count: int) -> float:
