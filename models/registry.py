@@ -127,12 +127,13 @@ for _name, _title in (("rnn", "RNN (vanilla recurrent)"), ("lstm", "LSTM"), ("gr
 # language-model pretraining (training/pretrain.py), then 4 of classification with adversarial pushes on the
 # embeddings (FitConfig.adversarial), cosine decay. On 15k held-out reviews (LSTM): plain training 87.05%, with
 # pretraining 87.90%, with both 88.43%; 5 pretraining epochs instead of 3 added 0.1 point for 5 more minutes.
+# The GRU pretrains 4 epochs: validation loss 0.2697 against 0.2714 with 3 (88.70% against 88.38%), 17 minutes.
 # The Retrain tab starts with 10k reviews.
 for _cell, _title in (("rnn", "RNN (vanilla recurrent)"), ("lstm", "LSTM"), ("gru", "GRU")):
     register(Kind(
         f"{_cell}-ko", f"{_title}, Korean", SentenceClassifier, KoreanRNNConfig, "text", "nsmc", SENTIMENT,
         training=dict(epochs=4, lr=2e-3, batch_size=128, patience=2, weight_decay=0.01, by_length=True,
-                      pretrain_epochs=3, adversarial=1.0),
+                      pretrain_epochs=4 if _cell == "gru" else 3, adversarial=1.0),
         retrain_controls=("hidden_size", "dropout", "bidirectional"), retrain_subset=10_000, language="ko",
         accuracy_goal=0.85 if _cell == "rnn" else 0.88,  # issue #13, on NSMC's 50k test reviews
         derive=lambda settings, cell=_cell: {"cell": cell},
