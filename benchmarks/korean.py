@@ -96,7 +96,8 @@ def main() -> None:
         print(f"{kind:8} {accuracy:9.2%} {'met' if accuracy >= goal else 'NOT met':>7}  {seconds / 60:7.1f} min "
               f"{'met' if seconds <= TRAINING_GOAL_S else 'NOT met':>7}  {report['device']}, "
               f"{report['examples']['train']:,} reviews, {len(report['history'])} epochs"
-              + (" (whole command, data loading included)" if kind in wall else " (fit, from metrics.json)"))
+              + (" (whole command, data loading included)" if kind in wall
+                 else " (pretraining and fit, from metrics.json)"))
 
     text = review(folder)
     torch.set_num_threads(1)  # as app.py serves predictions
