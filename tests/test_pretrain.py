@@ -8,8 +8,9 @@ from models.rnn import KoreanRNNConfig
 from models.text import encode
 from training import pretrain as lm
 from training.data import Split
-from training.loop import FitConfig, adversarial_loss, fit
-from training.run import train_model
+from training.loop import FitConfig, Progress, adversarial_loss, fit
+from training.run import model_card, train_model
+from ui import report as status
 
 VOCAB = ["<pad>", "<unk>", "영화", "##는", "최고", "##다", "재밌", "!", "ㅋㅋ", "지루", "##해", "별로"]
 REVIEWS = [("영화는 최고다 재밌 !", 1), ("최고다 ㅋㅋ", 1), ("영화는 지루해 별로", 0), ("별로 지루해 !", 0)] * 16
@@ -64,6 +65,14 @@ def test_a_run_with_pretraining_reports_its_losses_and_time():
     report = run.report()
     assert len(report["pretraining"]["losses"]) == 2 and run.pretrain_seconds > 0
     assert report["seconds"] == round(run.pretrain_seconds + run.fit.seconds, 1)
+    assert "after 2 epoch(s) of language-model pretraining" in model_card(config, report)
+
+
+def test_the_status_line_names_the_pretraining_stage_in_both_languages():
+    progress = Progress(1, 3, 10, 40, 6.1, stage="pretrain")
+    assert "Pretraining LSTM-KO as a language model" in status.running("lstm-ko", progress)
+    assert "LSTM-KO 사전 학습 중" in status.running("lstm-ko", progress, language="ko")
+    assert "Training LSTM-KO" in status.running("lstm-ko", Progress(1, 3, 10, 40, 0.6))
 
 
 def test_the_adversarial_copy_costs_more_than_the_batch_and_nothing_at_epsilon_zero():

@@ -98,6 +98,8 @@ def model_card(config, report: dict) -> str:
     settings = {k: v for k, v in asdict(config).items() if k != "vocab"}
     test, train = report["test"], report.get("examples", {}).get("train")
     history = report.get("history", [])
+    pretraining = report.get("pretraining", {}).get("losses", [])
+    pretrained = f", after {len(pretraining)} epoch(s) of language-model pretraining" if pretraining else ""
     lines = [
         "---", "library_name: pytorch", "tags:", "- pytorch_model_hub_mixin", "- deep-learning-playground",
         f"datasets:\n- {kind.dataset}", "metrics:\n- accuracy\n- f1", "---", "",
@@ -112,9 +114,9 @@ def model_card(config, report: dict) -> str:
         m = report[split]
         lines.append(f"| {split} | {m['n']:,} | {m['accuracy']:.2%} | {m['f1_macro']:.3f} | {m['roc_auc_ovr']:.3f} |")
     lines += [
-        "", f"Trained on {f'{train:,}' if train else 'all the'} training examples for {len(history)} epoch(s) in "
-        f"{report['seconds']} s; weights from epoch {report['best_epoch']} (lowest validation loss); "
-        f"stopped: {report['stop_reason']}.", "",
+        "", f"Trained on {f'{train:,}' if train else 'all the'} training examples for {len(history)} epoch(s)"
+        f"{pretrained} in {report['seconds']} s; weights from epoch {report['best_epoch']} (lowest validation "
+        f"loss); stopped: {report['stop_reason']}.", "",
         f"Model settings: `{json.dumps(settings)}`", "", f"Training settings: `{json.dumps(report['fit'])}`", "",
         "Load it with the playground's code (config.json + model.safetensors; nothing is unpickled):", "",
         "```python", "import models", "model = models.load('path/to/this/folder')", "```", "",
