@@ -115,7 +115,7 @@ def model_card(config, report: dict) -> str:
         lines.append(f"| {split} | {m['n']:,} | {m['accuracy']:.2%} | {m['f1_macro']:.3f} | {m['roc_auc_ovr']:.3f} |")
     lines += [
         "", f"Trained on {f'{train:,}' if train else 'all the'} training examples for {len(history)} epoch(s)"
-        f"{pretrained} in {report['seconds']} s; weights from epoch {report['best_epoch']} (lowest validation "
+        f"{pretrained}, {report['seconds']} s in all; weights from epoch {report['best_epoch']} (lowest validation "
         f"loss); stopped: {report['stop_reason']}.", "",
         f"Model settings: `{json.dumps(settings)}`", "", f"Training settings: `{json.dumps(report['fit'])}`", "",
         "Load it with the playground's code (config.json + model.safetensors; nothing is unpickled):", "",
