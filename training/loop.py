@@ -181,13 +181,14 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
         for group in optimizer.param_groups:
             group["lr"] = get_lr(step, total_steps, config.lr)
         with _autocast(device, config.cpu_bf16):
-            if config.adversarial:
+            if config.adversarial:  # trained on both losses; the loss reported is the batch's own
                 logits, loss, pushed_loss = adversarial_loss(model, inputs, labels, config.adversarial)
+                objective = loss + pushed_loss
             else:
                 logits = model(*inputs)
-                loss = pushed_loss = F.cross_entropy(logits.float(), labels)
+                objective = loss = F.cross_entropy(logits.float(), labels)
         optimizer.zero_grad(set_to_none=True)
-        (loss + pushed_loss if config.adversarial else loss).backward()  # the loss reported is the batch's own
+        objective.backward()
         optimizer.step()
         step += 1
         loss_sum += loss.detach() * len(labels)

@@ -51,9 +51,8 @@ class Predictor(nn.Module):
 def language_model_loss(model: nn.Module, predictor: Predictor, ids: torch.Tensor,
                         generator: torch.Generator | None = None) -> torch.Tensor:
     """Mean cross-entropy of predicting each piece of `ids` (B, L of one length, L >= 2) from either side."""
-    dropout = nn.functional.dropout
-    outputs, _ = model.cell(dropout(model.embedding(ids), DROPOUT, model.training))
-    outputs = dropout(outputs, DROPOUT, model.training)
+    outputs, _ = model.cell(F.dropout(model.embedding(ids), DROPOUT, model.training))
+    outputs = F.dropout(outputs, DROPOUT, model.training)
     hidden = model.config.hidden_size
     queries = torch.cat([
         predictor.forward_projection(outputs[:, :-1, :hidden]).flatten(0, 1),  # reads up to t, predicts t + 1
