@@ -4,9 +4,10 @@
     python app.py --share         # a public link for a classroom (needs internet)
     python app.py --database URL  # the class board in any SQLAlchemy database (default: ./class-board.sqlite3)
 
-This file only composes: each tab lives in ui/tabs/, the handlers in
-ui/handlers.py. The shipped checkpoints in assets/ load once at start-up.
-What a student retrains serves that browser session only (ui/store.py): it
+This file only composes: each tab is a package under ui/ (its layout and its
+handlers side by side), in the order ui/tabs.py lists them; the server's state
+is ui/state.py. The shipped checkpoints in assets/ load once at start-up.
+What a student retrains serves that browser session only (ui/retrain/store.py): it
 never replaces the shipped models or another student's. Every event has an
 api_name, so the same handlers are an API for gradio_client (tests/test_app.py).
 """
@@ -21,13 +22,11 @@ import torch
 
 import models
 from models import registry
-from ui import i18n, page
-from ui.board import ENVIRONMENT as DATABASE_ENVIRONMENT
-from ui.handlers import Lab
+from ui import i18n, page, tabs
+from ui.board.store import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.inputs import MAX_UPLOAD
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
-from ui.tabs import board, draw, lessons, retrain, runs, sentiment
+from ui.retrain import runs
+from ui.state import AppState
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
@@ -54,34 +53,30 @@ def load_shipped(folder: Path = ASSETS) -> tuple[dict, dict]:
     return loaded, errors
 
 
-def build(lab: Lab) -> gr.Blocks:
+def build(state: AppState) -> gr.Blocks:
     # gradio keeps a copy of every file it serves (the retrained models' zips): files older than an hour go,
     # checked every ten minutes
     with gr.Blocks(title="Deep-learning playground · 딥러닝 놀이터", delete_cache=(600, 3600)) as demo:
         session = gr.State({}, time_to_live=3 * 3600)  # this browser's small per-session values
-        language = page.header(lab.load_errors)
+        language = page.header(state.load_errors)
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
-        with gr.Tabs(elem_id="main-tabs") as tabs:
-            draw.build(lab, session)
-            sentiment.build(lab, session)
-            controls = retrain.build(lab, session)
-            lessons.build(lab, session)
-            class_board = board.build(lab, session)
-        runs.wire_links(demo, tabs, controls, class_board["code"], link_note)
+        with gr.Tabs(elem_id="main-tabs") as tabbed:
+            built = {tab.id: tab.layout.build(state, session) for tab in tabs.TABS}
+        runs.wire_links(demo, tabbed, built["retrain"], built["board"]["code"], link_note)
         i18n.wire(demo, language)
     demo.queue(max_size=256, default_concurrency_limit=8)  # beyond 256 waiting events: "queue is full"
     return demo
 
 
 SHIPPED, LOAD_ERRORS = load_shipped()
-LAB = Lab(SHIPPED, LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels())
-demo = build(LAB)
+STATE = AppState(SHIPPED, LOAD_ERRORS)
+demo = build(STATE)
 # ui/page.py: the theme, CSS and script that make every tab accessible (issue #14).
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
-LAUNCH_OPTIONS = dict(css=page.CSS + draw.CSS + retrain.CSS, theme=page.THEME, js=page.JS,
+LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
                       max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N)
 
 
@@ -101,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DATA_DIR"] = args.data_dir  # the training workers, started later, read it
     if args.database:
-        os.environ[DATABASE_ENVIRONMENT] = args.database  # the board connects on first use (ui/board.py)
+        os.environ[DATABASE_ENVIRONMENT] = args.database  # the board connects on first use (ui/board/store.py)
     # Docker, Spaces and systemd stop a server with SIGTERM: end it like Ctrl-C, so gradio closes and the
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -27,8 +27,8 @@ def composite(layer: np.ndarray) -> np.ndarray:
 
 
 def pad_value(digit: str, scale: float = 1.0, shift=(0, 0), size: int = 280) -> str:
-    """The pad's value (strokes as JSON, ui/strokes.py) for the same strokes as `draw`."""
-    from ui.strokes import from_points
+    """The pad's value (strokes as JSON, ink/strokes.py) for the same strokes as `draw`."""
+    from ink.strokes import from_points
 
     def place(x, y):
         return (min(size, max(0, (x - 140) * scale + 140 + shift[0])),

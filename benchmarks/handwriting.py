@@ -10,7 +10,7 @@ Prints, with the device and the held-out writers:
   and position through the pad's strokes path, and as many times as an image
   painted with a random brush width (the image endpoint's path);
 - the same for the MNIST-only checkpoints of `--before` (a git commit) when given;
-- the digit check (ui/digit_check.py): non-digits of the measuring seed flagged,
+- the digit check (ui/draw/digit_check.py): non-digits of the measuring seed flagged,
   per category (HELD_OUT_CATEGORIES never trained on), and digits wrongly
   flagged — held-out writers' and MNIST test; beside it, the CNN's own top
   probability used as a detector at a threshold chosen on validation data;
@@ -31,11 +31,11 @@ import numpy as np
 import torch
 
 import models
-from training import nondigits, pendigits
-from training.data import Split, load_mnist
+from training.datasets import Split, nondigits, pendigits
+from training.datasets.mnist import load_mnist
 from training.loop import predict
 from training.run import describe_device
-from ui import digit_check
+from ui.draw import digit_check
 
 GOALS = {"cnn": 0.985, "dnn": 0.96}  # held-out writers' pen digits
 MNIST_GOALS = {"cnn": 0.995, "dnn": 0.990}

@@ -31,7 +31,8 @@ import torch
 
 import models
 from models import registry
-from training.data import NSMC_FILES, data_dir, read_nsmc_file
+from training.datasets import data_dir
+from training.datasets.nsmc import NSMC_FILES, read_nsmc_file
 from training.run import cpu_name, load_data, score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,12 +114,11 @@ def main() -> None:
           f"(goal {LATENCY_GOAL_MS:.0f} ms: {'met' if p95 <= LATENCY_GOAL_MS else 'NOT met'} at p95); 1 thread, "
           f"{args.repeats} runs")
 
-    from ui.handlers import Lab  # the app's handler, with these models as the shipped ones
-    from ui.retrain import StopRequests, WorkerPool
-    from ui.store import RetrainedModels
+    from ui.sentiment.handlers import Handlers
+    from ui.state import AppState
 
-    lab = Lab(loaded, {}, WorkerPool(), StopRequests(), RetrainedModels())
-    p50, p95 = timings(lambda: lab.predict_sentiment(text, {}), args.repeats)
+    sentiment = Handlers(AppState(loaded))
+    p50, p95 = timings(lambda: sentiment.predict_sentiment(text, {}), args.repeats)
     print(f"the tab-2 handler on it (three models, each one's word-by-word trace, the plot): p50 {p50:.1f} ms, "
           f"p95 {p95:.1f} ms")
     print(f"review: {text}")

@@ -11,7 +11,7 @@ looking at the answer, clearing), and sends the next. Each starts at a random
 moment within one pause, so the class is already mid-lesson when timing
 begins. Drawings vary (three digits, shifted and scaled).
 
-Each request is the pad's value, the strokes as JSON (ui/strokes.py). The
+Each request is the pad's value, the strokes as JSON (ink/strokes.py). The
 pause sets the load. The default, 1–2.5 s, is a class drawing digits: the pad
 sends a drawing at the end of every stroke and after Clear, so a two-stroke
 digit, a look at the answers and a Clear make three requests in about five
@@ -155,7 +155,7 @@ def board_students(url: str, code: str, sessions: list[str], refreshes: int, gro
     return timings, errors
 
 
-def finished_runs(url: str, lab, count: int) -> list:
+def finished_runs(url: str, state, count: int) -> list:
     """`count` real tiny DNN retrains through the API, at different learning rates: their history entries."""
     from gradio_client import Client
 
@@ -166,7 +166,7 @@ def finished_runs(url: str, lab, count: int) -> list:
                                 api_name="/train")[0]
         if "Done" not in status:
             raise RuntimeError(f"a board run did not finish: {status}")
-        found.append(lab.history.latest(client.session_hash))
+        found.append(state.history.latest(client.session_hash))
     return found
 
 
@@ -178,13 +178,13 @@ def busy(seconds: float) -> None:
             x = (x * 31 + i) % 1_000_003
 
 
-def time_handler(lab, value, calls: int = 200) -> list[float]:
+def time_handler(draw, value, calls: int = 200) -> list[float]:
     for _ in range(10):
-        lab.predict_digit(value, {}, None)
+        draw.predict_digit(value, {}, None)
     times = []
     for _ in range(calls):
         start = time.perf_counter()
-        lab.predict_digit(value, {}, None)
+        draw.predict_digit(value, {}, None)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -208,21 +208,20 @@ def main() -> None:
     from gradio_client import Client
 
     import app
-    from ui.handlers import Lab
-    from ui.retrain import StopRequests, WorkerPool
-    from ui.store import RetrainedModels
+    from ui.draw.handlers import Handlers
+    from ui.state import AppState
 
     drawings = make_drawings()
     value = drawings[1]
-    lab = Lab(app.SHIPPED, app.LOAD_ERRORS, WorkerPool(), StopRequests(), RetrainedModels())
+    draw = Handlers(AppState(app.SHIPPED, app.LOAD_ERRORS))
     neighbours = [get_context("spawn").Process(target=busy, args=(3600,), daemon=True) for _ in range(args.neighbours)]
     for process in neighbours:
         process.start()
-    handler_ms = time_handler(lab, value)  # as the app serves: one torch thread (app.py)
+    handler_ms = time_handler(draw, value)  # as the app serves: one torch thread (app.py)
     two_threads_ms = None
     if neighbours:
         torch.set_num_threads(2)
-        two_threads_ms = time_handler(lab, value)
+        two_threads_ms = time_handler(draw, value)
         torch.set_num_threads(1)
 
     with socket.socket() as s:
@@ -233,11 +232,11 @@ def main() -> None:
 
     code, sessions = None, []
     if args.board:
-        runs = finished_runs(url, app.LAB, 3)
-        code, _ = app.LAB.board.create("benchmark class", "lr")
+        runs = finished_runs(url, app.STATE, 3)
+        code, _ = app.STATE.board.create("benchmark class", "lr")
         for n in range(args.board):  # each student's session holds one of the real runs
             sessions.append(str(uuid.uuid4()))
-            app.LAB.history.add(sessions[-1], copy.copy(runs[n % len(runs)]))
+            app.STATE.history.add(sessions[-1], copy.copy(runs[n % len(runs)]))
 
     training = None
     if not args.no_training:
@@ -298,8 +297,8 @@ def main() -> None:
         print("  error:", error)
     if args.board:
         board_ms = [ms for _, ms in board_timings]
-        posted = len(app.LAB.board.posts(code)[1])
-        print(f"class board ({app.LAB.board.engine.url.get_backend_name()}), {args.board} students each posting once "
+        posted = len(app.STATE.board.posts(code)[1])
+        print(f"class board ({app.STATE.board.engine.url.get_backend_name()}), {args.board} students each posting once "
               f"and refreshing {args.refreshes} times 2-5 s apart, beside the drawing class: {len(board_ms)} calls, "
               f"p50 {np.percentile(board_ms, 50):.0f} ms, p95 {np.percentile(board_ms, 95):.0f} ms, "
               f"errors {len(board_errors)}; {posted} posts on the board")

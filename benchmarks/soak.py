@@ -8,7 +8,7 @@ retrain through the API — a DNN or an LSTM on a few thousand examples — and
 waits for it. Prints the errors (goal: 0), the round-trip p50 / p95 of each
 endpoint, and the resident memory of the server and of its training workers
 after warm-up and at the end, so their growth can be compared with the bound
-on retrained models (ui/store.py: 512 MB of weights over all sessions).
+on retrained models (ui/retrain/store.py: 512 MB of weights over all sessions).
 
     python -m benchmarks.soak [--minutes 10] [--clients 30] [--retrain-every 30] [--data-dir ../shared/datasets]
 """

@@ -21,7 +21,8 @@ import torch.nn.functional as F
 
 import models
 from training.augment import augment_digits
-from training.data import data_dir, load_mnist
+from training.datasets import data_dir
+from training.datasets.mnist import load_mnist
 from training.loop import cpu_has_bf16, make_optimizer, pick_device, train_epoch
 from training.run import describe_device, trainable
 from training.settings import configs

@@ -5,7 +5,7 @@ trains (the app streams them as live plots) and the final one last; `final`
 runs it to the end. Every figure and every number in a result's text comes
 from the run that produced it. The data sets are read once per process and
 kept (`splits`), so only a lesson's first run pays for reading MNIST or SST-2.
-Inputs are checked by the caller (ui/tabs/lessons.py); the functions here
+Inputs are checked by the caller (ui/lessons/layout.py); the functions here
 assume values in range. `run(..., language="ko")` writes the text and the
 figures' words in Korean (each module's `T`, ui/i18n.py); what it computes
 does not depend on the language.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-from training.data import LOADERS, Split, data_dir
+from training.datasets import LOADERS, Split, data_dir
 
 
 @dataclass
@@ -57,7 +57,7 @@ _lock = threading.Lock()
 
 
 def splits(dataset: str) -> dict[str, Split]:
-    """The train/val/test splits of a training.data dataset ("mnist", "sst2"), read once per data folder."""
+    """The train/val/test splits of a training.datasets data set ("mnist", "sst2"), read once per data folder."""
     return _read(dataset)[0]
 
 

@@ -17,42 +17,11 @@ import torch
 from sklearn.datasets import make_blobs, make_circles, make_moons
 from torch import nn
 
+import i18n
+from figures.style import layout
 from lessons import Clock, Result
-from lessons.figures import layout
-from ui import i18n
 
-T = i18n.Texts(
-    "lessons-boundary",
-    step=("Step {step} of {steps}: loss {loss}", "스텝 {step}/{steps}: 손실 {loss}"),
-    result=("After {steps} steps the network classifies **{accuracy}** of the {points} points correctly (loss {last}, "
-            "from {first}).",
-            "{steps}스텝 학습한 뒤, 점 {points}개 중 **{accuracy}**를 바르게 분류했어요(손실 {first} → {last})."),
-    overshoot=(" The loss ended higher than it started: with a learning rate of {lr} each step overshoots, and the "
-               "tanh units saturate. Try a smaller one.",
-               " 손실이 처음보다 오히려 커졌어요. 학습률 {lr}에서는 한 걸음 내디딜 때마다 목표를 지나쳐 버리고, tanh "
-               "유닛도 포화돼요. 더 작은 학습률로 해 보세요."),
-    straight=(" With **no hidden units** this is logistic regression: the boundary is the straight line where "
-              "w·x + b = 0.",
-              " **은닉 유닛이 없으면** 로지스틱 회귀와 같아요. 결정 경계는 w·x + b = 0인 직선이에요."),
-    moons=("the two moons apart", "두 반달을"),
-    circles=("the inner ring from the outer one", "안쪽 고리와 바깥쪽 고리를"),
-    inseparable=(" No straight line can separate {shapes}, so {wrong} of the points stay on the wrong side however "
-                 "long it trains. Give it hidden units and the boundary can bend.",
-                 " 어떤 직선으로도 {shapes} 나눌 수 없으니, 아무리 오래 학습해도 점의 {wrong}는 잘못된 쪽에 "
-                 "남아요. 은닉 유닛을 넣어 주면 경계가 휘어질 수 있어요."),
-    bent=(" Each of the {hidden} tanh units draws one soft line; the output layer adds them up, and their sum can "
-          "bend around the data.",
-          " tanh 유닛 {hidden}개가 저마다 부드러운 선을 하나씩 긋고, 출력층이 이 선들을 더해요. 그 합은 데이터를 "
-          "감싸듯이 휘어질 수 있어요."),
-    probability=("P(class 1)", "P(클래스 1)"),
-    boundary=("boundary (P = 0.5)", "결정 경계 (P = 0.5)"),
-    cls=("class {label}", "클래스 {label}"),
-    title=("decision boundary after step {step} (black: P = 0.5)", "스텝 {step} 후의 결정 경계 (검은 선: P = 0.5)"),
-    loss=("loss", "손실"),
-    steps_axis=("step (all points at once)", "스텝 (모든 점을 한 번에)"),
-    bce=("binary cross-entropy", "이진 교차 엔트로피"),
-    loss_title=("training loss", "학습 손실"),
-)
+T = i18n.Texts("lessons-boundary")
 DATASETS = ("moons", "circles", "blobs")
 DEFAULTS = dict(dataset="moons", hidden=8, lr=0.5, noise=0.2, steps=800)
 POINTS = 200

@@ -23,38 +23,13 @@ import torch.nn.functional as F
 from plotly.subplots import make_subplots
 from torch import nn
 
+import i18n
+from figures.images import image, mosaic
+from figures.style import layout, styled
 from lessons import Clock, Result, splits
-from lessons.figures import image, layout, mosaic, styled
-from ui import i18n
 
 # {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
-T = i18n.Texts(
-    "lessons-crops",
-    testing_crop=("Testing crops of {k} pixels…", "{k}픽셀 자르기를 테스트하는 중…"),
-    testing_shift=("Testing shifts of {k} pixels…", "{k}픽셀 이동을 테스트하는 중…"),
-    header=("On {n} test digits, the {origin} models:", "테스트 숫자 {n}개에 대한 {origin} 모델의 정확도:"),
-    unchanged=("unchanged", "원본 그대로"),
-    cropped=("random {k}-pixel crop", "무작위 {k}픽셀 자르기"),
-    shifted=("shifted {k} pixels", "{k}픽셀 이동"),
-    why=("The tutorial's MLP fell from 97.9% to 41.5% on 22-pixel crops. A DNN gives every pixel its own weights, so "
-         "a digit moved to pixels it rarely saw there looks new to it; the CNN slides the same filters everywhere and "
-         "pools, which forgives small moves. Moved {shift} pixels, the DNN keeps {dnn} and the CNN {cnn}. Both were "
-         "trained with small random shifts and zooms, which is why they hold up better than the tutorial's — up to a "
-         "point.",
-         "튜토리얼의 MLP는 22픽셀 자르기에서 정확도가 97.9%에서 41.5%로 뚝 떨어졌어요. DNN은 픽셀마다 따로 가중치를 "
-         "두기 때문에, 숫자가 평소에 잘 오지 않던 픽셀로 옮겨 가면 처음 보는 그림처럼 받아들여요. CNN은 같은 필터를 "
-         "이미지 곳곳에 밀어 가며 적용하고 풀링까지 하니, 조금 움직인 정도는 너그럽게 봐줘요. {shift}픽셀을 옮겼을 때 "
-         "DNN은 {dnn}, CNN은 {cnn}의 정확도를 지켰어요. 두 모델 모두 작은 무작위 이동과 확대를 섞어 학습했기 때문에 "
-         "튜토리얼의 모델보다 잘 버텨요. 물론 어느 정도까지만요."),
-    crop_title=("random k×k crop, scaled back to 28×28", "무작위 k×k 자르기 (다시 28×28로 확대)"),
-    shift_title=("shifted by k pixels", "k픽셀 이동"),
-    tutorial=("the tutorial's MLP", "튜토리얼의 MLP"),
-    crop_axis=("crop size k (pixels)", "자르기 크기 k (픽셀)"),
-    shift_axis=("shift k (pixels)", "이동 거리 k (픽셀)"),
-    examples=("example digits: crops of {crops} px, then shifts of {shifts} px",
-              "예시 숫자: {crops} px 자르기, 그다음 {shifts} px 이동"),
-    pixel=("value", "픽셀 값"),
-)
+T = i18n.Texts("lessons-crops")
 DEFAULTS = dict(examples=1_000, smallest_crop=14, largest_shift=10)
 TUTORIAL = (22, 0.415)  # the tutorial's MLP on random 22-pixel crops (97.9% uncropped)
 SIZE = 28

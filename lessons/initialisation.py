@@ -23,47 +23,14 @@ import torch.nn.functional as F
 from plotly.subplots import make_subplots
 from torch import nn
 
+import i18n
 import models
+from figures.style import layout, styled
 from lessons import Clock, Result, splits
-from lessons.figures import layout, styled
 from models import registry
 from models.initialisation import init_weights
-from ui import i18n
 
-T = i18n.Texts(
-    "lessons-initialisation",
-    zeros=("zeros", "모두 0"),
-    gaussian=("Gaussian σ = 1", "가우시안 σ = 1"),
-    xavier=("Xavier (Glorot) uniform", "Xavier (Glorot) 균등 분포"),
-    kaiming=("Kaiming (He) normal", "Kaiming (He) 정규 분포"),
-    training=("Training from **{scheme}**…", "**{scheme}** 초기화로 학습하는 중…"),
-    header=("| start | first-epoch training loss | final validation accuracy |",
-            "| 초기화 | 첫 에포크 학습 손실 | 최종 검증 정확도 |"),
-    stuck=("From **zeros**, accuracy stayed at {accuracy}; always answering the most common digit scores {majority} "
-           "here. Every hidden unit started equal, computed the same output and got the same gradient, so they "
-           "stayed equal: after training the largest difference between any two of the {width} first-layer units is "
-           "{spread}",
-           "**모두 0**에서 출발한 신경망은 정확도가 {accuracy}에 머물렀어요. 여기서는 가장 흔한 숫자 하나만 계속 "
-           "답해도 {majority}가 나와요. 은닉 유닛이 모두 같은 값에서 출발해 같은 출력을 내고 같은 기울기를 받았으니 "
-           "끝까지 서로 같을 수밖에 없어요. 학습을 마친 뒤 첫 번째 층 유닛 {width}개 중 두 유닛 사이의 가장 큰 차이: "
-           "{spread}"),
-    copied=(" — they are still one unit copied.", " — 여전히 유닛 하나를 그대로 복사해 놓은 셈이에요."),
-    stop=(".", "."),
-    zero_outputs=(" With all-zero weights the hidden outputs are zero too, so only the output biases can learn.",
-                  " 가중치가 모두 0이면 은닉층의 출력도 0이 되니까, 학습되는 건 출력층의 편향뿐이에요."),
-    too_large=("**Gaussian σ = 1** starts far too large: its first-epoch loss was {loss} (chance is {chance}), and it "
-               "reached {accuracy}.",
-               "**가우시안 σ = 1**은 너무 큰 값에서 출발해요. 첫 에포크 손실: {loss} (무작위로 찍을 때의 "
-               "손실: {chance}). 최종 정확도는 {accuracy}였어요."),
-    scaled=("**Xavier** and **Kaiming** scale each layer by its number of inputs, so signals keep their size through "
-            "the layers: {xavier} and {kaiming}.",
-            "**Xavier**와 **Kaiming**은 층마다 입력 개수에 맞춰 가중치 크기를 조절해서, 신호가 여러 층을 지나도 크기가 "
-            "유지돼요. 정확도는 각각 {xavier}, {kaiming}예요."),
-    overflowed=("not a number (it overflowed)", "숫자가 아님 (오버플로)"),
-    loss_title=("training loss (log scale)", "학습 손실 (로그 스케일)"),
-    accuracy_title=("validation accuracy", "검증 정확도"),
-    epoch=("epoch", "에포크"),
-)
+T = i18n.Texts("lessons-initialisation")
 SCHEMES = {scheme: T.say(scheme, "en") for scheme in ("zeros", "gaussian", "xavier", "kaiming")}
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 DEFAULTS = dict(epochs=8, lr=1e-3, width=128, examples=5_000, activation="relu")

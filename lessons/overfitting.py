@@ -15,37 +15,14 @@ from collections.abc import Iterator
 
 import torch
 
+import i18n
+from figures import plots
 from lessons import Clock, Result, splits
 from models import registry
 from training.loop import FitConfig, fit
 from training.run import trainable
-from ui import i18n, plots
 
-T = i18n.Texts(
-    "lessons-overfitting",
-    memorised=("On its {examples} training images the loss fell from {first} to {last} (training accuracy {accuracy}): "
-               "it can recite them. On {val} images it never trained on, the loss was lowest at epoch {epoch} "
-               "({lowest}) and was {last_val} by epoch {last_epoch}",
-               "학습 이미지 {examples}장에서는 손실이 {first}에서 {last}까지 떨어졌어요 (학습 정확도 {accuracy}). "
-               "이 이미지들을 줄줄 외운 셈이에요. 학습에 한 번도 쓰지 않은 이미지 {val}장에서는 손실이 "
-               "에포크 {epoch}에서 가장 낮았고 ({lowest}), 에포크 {last_epoch}에서는 {last_val}"),
-    turned=(": after that point it learnt the training images' quirks, not digits.",
-            "까지 올라갔어요. 그 뒤로는 숫자가 아니라 학습 이미지만의 사소한 버릇을 배운 거예요."),
-    not_yet=(": it has not started to over-fit yet. Give it more epochs or fewer images.",
-             "까지 내려왔어요. 아직 과적합이 시작되지 않았어요. 에포크를 늘리거나 이미지 수를 줄여 보세요."),
-    stopped=("\n\n**Early stopping with patience {patience}** would have stopped after epoch {stopped} ({patience} "
-             "epochs without a lower validation loss) and kept the weights of epoch {kept}: validation accuracy "
-             "{best_accuracy} (loss {best_loss}), against {last_accuracy} (loss {last_loss}) for the weights of the "
-             "last epoch.",
-             "\n\n**인내 횟수(patience)가 {patience}인 조기 종료**를 썼다면, 검증 손실이 {patience}에포크 연속으로 "
-             "낮아지지 않은 에포크 {stopped} 뒤에 멈추고 에포크 {kept}의 가중치를 남겼을 거예요. 그 가중치의 검증 "
-             "정확도는 {best_accuracy}(손실 {best_loss})이고, 마지막 에포크의 가중치는 {last_accuracy}(손실 "
-             "{last_loss})예요."),
-    never=("\n\nWith **patience {patience}**, early stopping would never have stopped this run; it would have kept "
-           "the weights of epoch {kept}, validation accuracy {best_accuracy}.",
-           "\n\n**인내 횟수(patience)가 {patience}**일 때는 조기 종료가 일어나지 않고 이 학습이 끝까지 갔을 거예요. "
-           "남기는 가중치는 에포크 {kept}의 것이고, 검증 정확도는 {best_accuracy}예요."),
-)
+T = i18n.Texts("lessons-overfitting")
 DEFAULTS = dict(examples=500, epochs=50, patience=5, width=512, dropout=0.0)
 VAL_EXAMPLES = 1_000
 

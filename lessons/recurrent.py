@@ -7,7 +7,7 @@ words ago fades; the LSTM and the GRU have gates that decide what to keep, at
 the price of 4× and 3× the recurrent weights. Reading one direction only, the
 trace after each word is what the model thinks of the sentence so far. The run
 is `training.loop.fit`, the app's own loop; the per-word trace is tab 2's
-(`ui.sentiment.prefix_trace`).
+(`models.rnn.prefix_trace`).
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
 2,000 sentences, 3 epochs, 64-d embeddings and states): 4.6 s for the three.
@@ -18,41 +18,16 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
+import i18n
+from figures.style import LESSON_COLOURS, layout, styled
 from lessons import Clock, Result, splits, vocabulary
-from lessons.figures import LESSON_COLOURS, layout, styled
 from models import registry
+from models.rnn import prefix_trace
 from models.text import tokenize
 from training.loop import FitConfig, fit
 from training.run import score, trainable
-from ui import i18n
-from ui.sentiment import prefix_trace
 
-T = i18n.Texts(
-    "lessons-recurrent",
-    trained=("Trained the {cell}…", "{cell} 학습 완료…"),
-    budget=("Each trained on the same {examples} sentences for {epochs} epoch(s); accuracy on the {n_val} dev "
-            "sentences:",
-            "세 모델 모두 같은 문장 {examples}개로 {epochs}에포크 동안 학습했어요. 검증(dev) 문장 {n_val}개에 대한 "
-            "정확도:"),
-    header=("| cell | dev accuracy | recurrent weights | all weights | seconds per epoch |",
-            "| 셀 | 검증(dev) 정확도 | 순환 가중치 | 전체 가중치 | 에포크당 시간(초) |"),
-    after=("P(positive) after the whole sentence:", "문장을 끝까지 읽은 뒤의 P(긍정):"),
-    sentence=("sentence", "문장"),
-    negated=("What *not* did to *good* (P(positive) of *not good* minus that of *good*): {moves}.",
-             "*not*이 *good*에 미친 영향 (*not good*의 P(긍정) − *good*의 P(긍정)): {moves}."),
-    read=("Most of the weights are the word embeddings, the same for all three; the gates are what the LSTM's and "
-          "GRU's extra recurrent weights buy. Read the trace word by word: does *not* pull the answer down, and does "
-          "a later *bad* after *not* undo it? A model that only counts words gives *good* and *not good* nearly the "
-          "same score.",
-          "가중치의 대부분은 단어 임베딩이고, 이건 세 모델 모두 똑같아요. LSTM과 GRU가 순환 가중치를 더 쓰는 대신 "
-          "얻는 게 바로 게이트예요. 단어별 변화를 하나씩 따라가 보세요. *not*이 답을 끌어내리나요? *not* 뒤에 나오는 "
-          "*bad*가 그걸 다시 뒤집나요? 단어 개수만 세는 모델이라면 *good*과 *not good*에 거의 같은 점수를 줄 거예요."),
-    accuracy=("dev accuracy", "검증(dev) 정확도"),
-    recurrent=("recurrent weights", "순환 가중치"),
-    seconds=("seconds per epoch", "에포크당 시간(초)"),
-    so_far=("P(positive) so far", "지금까지의 P(긍정)"),
-    trace_title=("positive probability after each word", "단어를 하나씩 읽을 때마다의 긍정 확률"),
-)
+T = i18n.Texts("lessons-recurrent")
 
 CELLS = ("rnn", "lstm", "gru")
 PROBES = ("good", "not good", "good , not bad")

@@ -18,45 +18,11 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
+import i18n
+from figures.style import LESSON_COLOURS, layout
 from lessons import Clock, Result
-from lessons.figures import LESSON_COLOURS, layout
-from ui import i18n
 
-T = i18n.Texts(
-    "lessons-regression",
-    mse=("MSE (squared error)", "MSE (제곱 오차)"),
-    l1=("L1 (absolute error)", "L1 (절대 오차)"),
-    step=("Step {step} of {steps}…", "스텝 {step}/{steps}…"),
-    ended=("The points lie around **y = {w}x + {b}**. Gradient descent with learning rate {lr} ended at MSE: {mse}, "
-           "L1: {l1}.",
-           "점들은 **y = {w}x + {b}** 주변에 흩어져 있어요. 경사 하강법(학습률 {lr})으로 마지막에 찾은 "
-           "직선은 다음과 같아요. MSE: {mse}, L1: {l1}."),
-    diverged=("**The MSE run diverged** at step {step}: for this data, steps larger than {limit} overshoot the minimum "
-              "by more than they approach it, so each one lands further away. L1's gradient is never larger than 1 "
-              "per point, so it jumps around instead of blowing up.",
-              "**MSE 쪽은 스텝 {step}에서 발산했어요.** 이 데이터에서는 학습률이 {limit}보다 크면 한 번 움직일 때마다 "
-              "최솟값에 다가가는 것보다 더 멀리 지나쳐 버려서, 갈수록 멀어져요. L1의 기울기는 점 하나당 1을 넘지 "
-              "않으니, 폭주하지 않고 이리저리 오락가락하기만 해요."),
-    close=("This learning rate is close to the largest that converges for this data ({limit}): the MSE line "
-           "overshoots back and forth before it settles. Try a little more and watch it diverge.",
-           "이 학습률은 이 데이터에서 수렴하는 가장 큰 학습률({limit})에 가까워요. 그래서 MSE 직선이 자리를 잡기 "
-           "전에 이쪽저쪽으로 넘나들어요. 조금만 더 올려서 발산하는 모습을 지켜보세요."),
-    safe=("Learning rates above {limit} make the MSE run diverge for this data; try one.",
-          "이 데이터에서는 학습률이 {limit}보다 크면 MSE 쪽이 발산해요. 한번 해 보세요."),
-    outlier=("With the **outlier** at ({x}, {y}), MSE, which squares the error, tilts its line towards that one "
-             "point; L1 counts every point's error the same way, so the line of the other points wins.",
-             "({x}, {y})에 **이상치**가 있으면, 오차를 제곱하는 MSE 직선은 그 한 점 쪽으로 기울어요. L1은 모든 "
-             "점의 오차를 똑같이 세니까, 나머지 점들이 이루는 직선을 따라가요."),
-    data=("data", "데이터"),
-    the_outlier=("the outlier", "이상치"),
-    true_line=("the true line", "실제 직선"),
-    fit=("{loss} fit", "{loss} 직선"),
-    fit_title=("the fitted lines after step {step} (faint: where they were)",
-               "스텝 {step} 후의 직선 (흐린 선: 지나온 자리)"),
-    loss_axis=("loss (log scale)", "손실 (로그 스케일)"),
-    step_axis=("step", "스텝"),
-    loss_title=("loss while it learns", "학습하는 동안의 손실"),
-)
+T = i18n.Texts("lessons-regression")
 
 TRUE_W, TRUE_B = 2.0, 1.0
 POINTS = 40

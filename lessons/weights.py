@@ -14,44 +14,14 @@ import numpy as np
 import torch
 from torch import nn
 
+import i18n
+from figures.images import image, mosaic
+from ink import strokes
+from ink.preprocess import to_mnist
 from lessons import Clock, Result
-from lessons.figures import image, mosaic
-from ui import i18n, strokes
-from ui.sketch import to_mnist
 
 # {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
-T = i18n.Texts(
-    "lessons-weights",
-    dnn_title=("the {shown} of the {origin} DNN's {units} first-layer units with the largest weights (red excites, "
-               "blue inhibits)",
-               "{origin} DNN의 첫 번째 층 유닛 {units}개 중 가중치가 가장 큰 {shown}개 (빨강: 활성화, 파랑: 억제)"),
-    weight_hover=("weight / largest", "가중치 / 최댓값"),
-    dnn_note=("**DNN** ({origin}): the {shown} strongest of {units} units (weight norms {low}–{high}), each scaled to "
-              "its own largest weight. A unit adds up its pixels times these weights: ink on red pixels raises its "
-              "output, ink on blue lowers it, so the red-and-blue strokes are the pieces of digits it looks for and "
-              "against.",
-              "**DNN** ({origin} 모델): 유닛 {units}개 가운데 가장 강한 {shown}개예요 (가중치 노름 {low}–{high}). "
-              "그림마다 자기의 가장 큰 가중치에 맞춰 밝기를 조절했어요. 유닛은 픽셀 값에 이 가중치를 곱해서 모두 "
-              "더해요. 빨간 자리에 잉크가 있으면 출력이 커지고, 파란 자리에 있으면 작아지죠. 그러니까 빨간 무늬는 "
-              "유닛이 찾는 숫자 조각이고, 파란 무늬는 있으면 안 되는 숫자 조각이에요."),
-    dnn_missing=("**DNN**: not available.", "**DNN**: 사용할 수 없어요."),
-    cnn_title=("the {origin} CNN's {count} first-layer filters ({height}×{width})",
-               "{origin} CNN의 첫 번째 층 필터 {count}개 ({height}×{width})"),
-    yours=("your last drawing", "마지막으로 그린 숫자"),
-    sample=("a sample seven (draw in tab 1 to see yours)", "예시 숫자 7 (1번 탭에서 그리면 내 숫자가 나와요)"),
-    maps_title=("{drawing}, then what each filter answers (each map scaled to its own brightest)",
-                "{drawing}, 그 옆은 필터마다의 반응 (맵마다 가장 밝은 값에 맞춤)"),
-    maps_hover=("activation / its largest", "활성값 / 최댓값"),
-    cnn_note=("**CNN** ({origin}): the maps are the drawing seen through each filter — some light up on edges of one "
-              "direction, some on the stroke's body; {silent} of {count} stay dark for this drawing. The CNN reads it "
-              "as **{answer}**.",
-              "**CNN** ({origin} 모델): 각 맵은 그림을 필터 하나로 들여다본 모습이에요. 어떤 필터는 한쪽 방향의 "
-              "가장자리에서, 어떤 필터는 획의 몸통에서 밝아져요. 이 그림에서는 {count}개 중 {silent}개가 어두운 채로 "
-              "남았어요. CNN이 읽은 숫자: **{answer}**."),
-    cnn_missing=("**CNN**: not available.", "**CNN**: 사용할 수 없어요."),
-    not_drawn=("You have not drawn a digit yet in tab 1, so a sample seven stands in.",
-               "아직 1번 탭에서 숫자를 그리지 않아서 예시 숫자 7을 대신 보여 줘요."),
-)
+T = i18n.Texts("lessons-weights")
 DEFAULTS = dict(tiles=64)
 SAMPLE_SEVEN = [[(70, 60), (210, 60), (120, 240)]]  # shown until the student has drawn something
 

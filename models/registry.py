@@ -30,7 +30,7 @@ class Kind:
     model: type[nn.Module]  # built as model(config)
     config: type  # a dataclass with a `kind` field; fields made with models.fields.setting are user settings
     task: str  # one of TASKS
-    dataset: str  # a key of training.data.LOADERS
+    dataset: str  # a key of training.datasets.LOADERS
     classes: tuple[str, ...]  # class names, in label order
     training: dict  # training.loop.FitConfig values the shipped checkpoint was trained with
     retrain_controls: tuple[str, ...]  # which of RETRAIN_CONTROLS apply
@@ -107,7 +107,8 @@ register(Kind(
     channels_last=True,  # 2.3x faster convolutions on the CPU (oneDNN)
 ))
 # Tab 1's "that doesn't look like a digit": a small CNN, digit or not, trained on digits against generated non-digits
-# (training/nondigits.py). Shipped in assets/digit-check and used by ui/digit_check.py; not offered for retraining.
+# (training/datasets/nondigits.py). Shipped in assets/digit-check and used by ui/draw/digit_check.py; not offered
+# for retraining.
 register(Kind(
     "digit-check", "Digit or not (detector)", CNN, CNNConfig, "image", "digit-or-not", ("not a digit", "digit"),
     training=dict(epochs=8, lr=3e-3, batch_size=256, patience=3, cpu_bf16=True),

@@ -13,7 +13,9 @@ subword pieces of the vocabulary learnt on NSMC (models/korean.py).
 import functools
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -117,3 +119,21 @@ class SentenceClassifier(nn.Module, PyTorchModelHubMixin):
         device = self.embedding.weight.device
         ids, lengths = encode([self.tokenize(t) for t in texts], self.config.vocab)
         return ids.to(device), lengths.to(device)
+
+
+# ---- reading a sentence ---------------------------------------------------------------------------------------------
+
+@torch.inference_mode()
+def prefix_trace(model, tokens: list[str], ends: list[int] | None = None) -> np.ndarray:
+    """Positive probability after each prefix of `tokens` (len(tokens),), or only after the prefixes of
+    `ends` tokens each (len(ends),), e.g. at the end of every word."""
+    ends = ends or range(1, len(tokens) + 1)
+    ids, lengths = encode([tokens[:end] for end in ends], model.config.vocab)
+    return model(ids, lengths).softmax(dim=1)[:, 1].numpy()
+
+
+@torch.inference_mode()
+def cosine_similarity(model, first: str, second: str) -> float:
+    ids, lengths = model.encode_text([first, second])
+    embeddings = model.embed(ids, lengths)
+    return F.cosine_similarity(embeddings[0:1], embeddings[1:2]).item()

@@ -15,13 +15,15 @@ if "DATA_DIR" not in os.environ and SHARED.exists():
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
-# The app's class boards (ui/board.py) go to a database of the test session's own, never ./class-board.sqlite3.
+# The app's class boards (ui/board/store.py) go to a database of the test session's own, never ./class-board.sqlite3.
 os.environ["PLAYGROUND_DATABASE"] = f"sqlite:///{tempfile.mkdtemp(prefix='board-tests-')}/board.sqlite3"
 
 
 def missing_data() -> str | None:
     """Why the data-dependent tests cannot run here, or None when MNIST, SST-2 and NSMC are in the data folder."""
-    from training.data import MNIST_FILES, NSMC_FILES, data_dir
+    from training.datasets import data_dir
+    from training.datasets.mnist import MNIST_FILES
+    from training.datasets.nsmc import NSMC_FILES
 
     folder = data_dir()
     wanted = [folder / "MNIST" / "raw" / f"{name}-ubyte" for name in MNIST_FILES] + [folder / "sst2" / "train.txt"]
@@ -48,14 +50,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def mnist():
-    from training.data import load_mnist
+    from training.datasets.mnist import load_mnist
 
     return load_mnist()
 
 
 @pytest.fixture(scope="session")
 def sst2():
-    from training.data import load_sst2
+    from training.datasets.sst2 import load_sst2
 
     return load_sst2()
 

@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 import app
-from lessons import boundary, figures
+from figures import images, plots, style
+from lessons import boundary
+from tests.helpers import handlers
 from training.loop import EpochStats
-from ui import digits, examples, plots
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
+from ui.draw import digits, examples
 
 # ---- colour-vision deficiencies ----------------------------------------------------------------------------------
 # Machado, Oliveira and Fernandes (2009), severity 1.0: dichromats' view of linear sRGB.
@@ -48,13 +47,13 @@ def seen(colour: str | tuple, deficiency: str) -> np.ndarray:
     return _lab(np.clip(np.array(SIMULATIONS[deficiency]) @ _linear(rgb), 0, 1))
 
 
-SALIENCY = {"towards": (255, 0, 51), "against": (51, 0, 255), "neutral": (51, 51, 51)}  # ui.digits.overlay's ends
+SALIENCY = {"towards": (255, 0, 51), "against": (51, 0, 255), "neutral": (51, 51, 51)}  # ui.draw.digits.overlay's ends
 COLOURS_SHOWN_TOGETHER = {
-    "training curves": [plots.COLOURS["train"], plots.COLOURS["val"], plots.BEST_COLOUR, plots.STOP_COLOUR],
-    "word-by-word trace": [plots.COLOURS[k] for k in ("rnn", "lstm", "gru")],
-    "DNN and CNN (lessons)": [figures.LESSON_COLOURS[k] for k in ("dnn", "cnn")],
-    "initialisations (lesson 1)": [figures.LESSON_COLOURS[k] for k in ("zeros", "gaussian", "xavier", "kaiming")],
-    "MSE and L1 (lesson 5)": [figures.LESSON_COLOURS[k] for k in ("mse", "l1")],
+    "training curves": [style.COLOURS["train"], style.COLOURS["val"], style.BEST_COLOUR, style.STOP_COLOUR],
+    "word-by-word trace": [style.COLOURS[k] for k in ("rnn", "lstm", "gru")],
+    "DNN and CNN (lessons)": [style.LESSON_COLOURS[k] for k in ("dnn", "cnn")],
+    "initialisations (lesson 1)": [style.LESSON_COLOURS[k] for k in ("zeros", "gaussian", "xavier", "kaiming")],
+    "MSE and L1 (lesson 5)": [style.LESSON_COLOURS[k] for k in ("mse", "l1")],
     "saliency": list(SALIENCY.values()),
 }
 
@@ -71,9 +70,9 @@ def test_colours_shown_together_stay_apart_with_colour_vision_deficiencies(group
 
 def test_lines_that_share_a_plot_differ_in_dash_or_marker_too():
     for names in (("train", "val"), ("rnn", "lstm", "gru")):
-        assert len({(plots.DASHES[n], plots.MARKERS[n]) for n in names}) == len(names)
+        assert len({(style.DASHES[n], style.MARKERS[n]) for n in names}) == len(names)
     for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming")):
-        assert len({(figures.LESSON_DASHES[n], figures.LESSON_MARKERS[n]) for n in names}) == len(names)
+        assert len({(style.LESSON_DASHES[n], style.LESSON_MARKERS[n]) for n in names}) == len(names)
     fig, _ = boundary.figures(*_boundary_inputs())
     symbols = {t.marker.symbol for t in fig.data if t.type == "scatter"}
     assert len(symbols) == 2  # the two classes differ in shape as well as in colour
@@ -121,7 +120,7 @@ def test_a_figure_without_its_own_summary_is_described_from_its_title_and_data()
     assert text.startswith("Decision boundary after step 2") and "A picture of 9 × 9 values" in text
     plots.described(curve)
     assert "loss: 2 points, from 0.7 to 0.5" in curve.layout.meta["summary"]
-    tiles = figures.image(np.zeros((4, 4)), "the 16 first-layer units (red excites, blue inhibits)", 100, True)
+    tiles = images.image(np.zeros((4, 4)), "the 16 first-layer units (red excites, blue inhibits)", 100, True)
     assert plots.described(tiles).layout.meta["summary"].startswith("The 16 first-layer units (red excites")
     assert plots.described(None) is None
 
@@ -130,7 +129,7 @@ def test_a_figure_without_its_own_summary_is_described_from_its_title_and_data()
 def lab():
     shipped, errors = app.load_shipped()
     assert {"dnn", "cnn"} <= set(shipped), errors
-    return Lab(shipped, errors, WorkerPool(), StopRequests(), RetrainedModels())
+    return handlers(shipped, errors)
 
 
 def alt_texts(html_images: str) -> list[str]:
@@ -139,7 +138,7 @@ def alt_texts(html_images: str) -> list[str]:
 
 @pytest.mark.parametrize("digit", examples.DIGITS)
 def test_every_example_digit_is_read_as_itself_by_both_networks_with_its_pictures_described(lab, digit):
-    verdict, dnn, cnn, details, steps, saliency = lab.predict_digit(examples.pad_value(digit), {})
+    verdict, dnn, cnn, details, steps, saliency = lab.draw.predict_digit(examples.pad_value(digit), {})
     assert max(dnn, key=dnn.get) == digit and max(cnn, key=cnn.get) == digit, (verdict, dnn, cnn)
     assert f"DNN reads **{digit}**" in verdict and f"CNN reads **{digit}**" in verdict
     assert "doesn't look like a digit" not in verdict
@@ -150,9 +149,9 @@ def test_every_example_digit_is_read_as_itself_by_both_networks_with_its_picture
 
 def test_the_lessons_weight_tiles_say_what_they_show(lab):
     from lessons import weights
-    from ui.tabs.lessons import stream
+    from ui.lessons.layout import stream
 
-    text, *figures = list(stream(weights.run(lab.shipped["dnn"], lab.shipped["cnn"], None), 3))[-1]
+    text, *figures = list(stream(weights.run(lab.state.shipped["dnn"], lab.state.shipped["cnn"], None), 3))[-1]
     summaries = [fig.layout.meta["summary"] for fig in figures]
     assert summaries[0].startswith("The 64 of the shipped DNN's") and "red excites, blue inhibits" in summaries[0]
     assert summaries[1].startswith("The shipped CNN's") and "first-layer filters" in summaries[1]

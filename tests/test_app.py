@@ -12,9 +12,9 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from benchmarks.drawings import draw, pad_value
+from ink.strokes import from_points
 from models.registry import DIGITS
-from training.data import TRAIN_SIZES
-from ui.strokes import from_points
+from training.datasets import TRAIN_SIZES
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from ui.board import Board, BoardError
+from ui.board.store import Board, BoardError
 from ui.history import Run, RunHistory
 
 
@@ -129,18 +129,18 @@ def serving(url: str):
     from conftest import free_port
 
     import app
-    from ui.handlers import Lab
+    from ui.state import AppState
 
-    lab = Lab(app.SHIPPED, app.LOAD_ERRORS, app.LAB.workers, app.LAB.stops, app.LAB.retrained, RunHistory(),
-              Board(url))
-    demo = app.build(lab)
+    state = AppState(app.SHIPPED, app.LOAD_ERRORS, app.STATE.workers, app.STATE.stops, app.STATE.retrained,
+                     RunHistory(), Board(url))
+    demo = app.build(state)
     port = free_port()
     demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
-        lab.board.dispose()
+        state.board.dispose()
 
 
 def student(url: str) -> Client:
@@ -197,7 +197,7 @@ def test_students_post_their_own_runs_to_their_class_only_and_the_board_survives
 
 
 def test_a_nickname_in_the_boards_note_is_text_not_markdown_or_html():
-    from ui.tabs.board import plain
+    from ui.board.layout import plain
 
     assert plain("![x](http://e/y.png)") == r"\!\[x\]\(http://e/y\.png\)"
     assert plain("<b>Bo</b> **x**") == r"&lt;b&gt;Bo&lt;/b&gt; \*\*x\*\*"
@@ -206,7 +206,7 @@ def test_a_nickname_in_the_boards_note_is_text_not_markdown_or_html():
 def test_a_board_refreshed_by_many_is_drawn_once_a_moment_and_a_change_made_here_shows_at_once(tmp_path):
     from types import SimpleNamespace
 
-    from ui.tabs.board import make_handlers
+    from ui.board.layout import make_handlers
 
     lab = SimpleNamespace(board=Board(f"sqlite:///{tmp_path / 'board.sqlite3'}"), history=RunHistory())
     handlers = make_handlers(lab)

@@ -95,3 +95,7 @@ def test_a_teacher_s_link_can_open_the_page_in_korean(context_in, app_url):  # n
     page = open_app(context_in("en-US"), app_url + "?lang=ko")
     wait_for_tabs(page, "ko")
     assert page.locator("#language input:checked").get_attribute("value") == "ko"
+    page.goto(app_url + "?tab=retrain&lang=ko")  # a link copied from that page opens it in Korean too
+    page.locator("#copy-link").click()
+    page.wait_for_function("document.querySelector('#settings-link textarea').value.startsWith('http')")
+    assert page.locator("#settings-link textarea").input_value().endswith("&lang=ko")

@@ -52,7 +52,7 @@ def test_evaluate_reports_a_corrupted_checkpoint(tmp_path, capsys):
 
 
 def test_offline_a_missing_data_set_fails_at_once_and_leaves_no_empty_folders(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("training.data.reachable", lambda url, timeout=3.0: False)
+    monkeypatch.setattr("training.datasets.mnist.reachable", lambda url, timeout=3.0: False)
     for kind, name in (("lstm", "SST-2"), ("cnn", "MNIST")):
         assert main([kind, "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "x")]) == 1
         assert f"{name} is not in" in capsys.readouterr().err
@@ -68,6 +68,6 @@ def test_help_gives_each_flag_its_default(capsys):
 
 
 def test_a_missing_data_folder_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("training.data.fetch_sst2", lambda folder: (_ for _ in ()).throw(OSError("offline")))
+    monkeypatch.setattr("training.datasets.sst2.fetch_sst2", lambda folder: (_ for _ in ()).throw(OSError("offline")))
     assert main(["lstm", "--data-dir", str(tmp_path / "empty"), "--out", str(tmp_path / "x")]) == 1
     assert "SST-2 is not in" in capsys.readouterr().err

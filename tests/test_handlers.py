@@ -3,9 +3,7 @@ import shutil
 
 import app
 from benchmarks.drawings import pad_value
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
+from tests.helpers import handlers
 
 
 def test_a_corrupted_shipped_checkpoint_is_reported_and_the_rest_keeps_working(tmp_path):
@@ -14,21 +12,21 @@ def test_a_corrupted_shipped_checkpoint_is_reported_and_the_rest_keeps_working(t
     shipped, errors = app.load_shipped(tmp_path / "assets")
     assert set(errors) == {"cnn"} and "corrupted weights" in errors["cnn"]
     assert str(tmp_path) not in errors["cnn"]  # every visitor sees the reason: no server paths
-    lab = Lab(shipped, errors, WorkerPool(), StopRequests(), RetrainedModels())
-    verdict, dnn, cnn, details, steps, saliency = lab.predict_digit(pad_value("7"), {})
+    lab = handlers(shipped, errors)
+    verdict, dnn, cnn, details, steps, saliency = lab.draw.predict_digit(pad_value("7"), {})
     assert dnn is not None and cnn is None and saliency == ""
     assert "DNN reads **7**" in verdict and "**CNN**: not available" in details and "corrupted weights" in details
 
 
 def test_sentiment_without_any_text_model_says_so():
-    lab = Lab({}, {"rnn": "x", "lstm": "x", "gru": "x"}, WorkerPool(), StopRequests(), RetrainedModels())
-    note, *_ = lab.predict_sentiment("a fine film", {})
+    lab = handlers({}, {"rnn": "x", "lstm": "x", "gru": "x"})
+    note, *_ = lab.sentiment.predict_sentiment("a fine film", {})
     assert note == "No sentiment model is available."
-    assert lab.compare_sentences("a", "b", {}) == "No sentence model is available."
+    assert lab.sentiment.compare_sentences("a", "b", {}) == "No sentence model is available."
 
 
 def test_stop_without_a_training_run_says_nothing_is_training():
     class Request:
         session_hash = "nobody"
 
-    assert "Nothing is training" in Lab({}, {}, WorkerPool(), StopRequests(), RetrainedModels()).stop(Request())
+    assert "Nothing is training" in handlers({}, {}).retrain.stop(Request())

@@ -8,11 +8,11 @@ import torch
 
 import models
 from benchmarks.drawings import pad_value
+from ink import strokes
+from ink.preprocess import to_mnist
 from models import registry
-from training import nondigits, pendigits
-from training.data import LOADERS, TRAIN_SIZES, data_dir
-from ui import digit_check, strokes
-from ui.sketch import to_mnist
+from training.datasets import LOADERS, TRAIN_SIZES, data_dir, nondigits, pendigits
+from ui.draw import digit_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

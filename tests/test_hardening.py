@@ -20,9 +20,9 @@ import models
 from benchmarks.drawings import draw, pad_value
 from benchmarks.server import children
 from models import registry
-from training.data import TRAIN_SIZES
+from training.datasets import TRAIN_SIZES
 from training.loop import FitConfig
-from ui.store import RetrainedModels
+from ui.retrain.store import RetrainedModels
 
 DIGITS_TRAIN = TRAIN_SIZES["digits"]
 
@@ -202,9 +202,9 @@ def test_retrained_models_unused_for_their_lifetime_are_dropped():
 
 def test_a_run_that_diverges_after_good_epochs_keeps_and_offers_its_best_weights(monkeypatch):
     import training.loop as loop
-    from ui.handlers import Lab
-    from ui.retrain import StopRequests, Update
-    from ui.store import RetrainedModels as Store
+    from tests.helpers import handlers
+    from ui.retrain.store import RetrainedModels as Store
+    from ui.retrain.workers import Update
 
     losses = iter([(1.0, 0.5), (0.8, 0.6), (float("nan"), 0.1)])
     monkeypatch.setattr(loop, "evaluate", lambda model, split: next(losses))
@@ -225,7 +225,7 @@ def test_a_run_that_diverges_after_good_epochs_keeps_and_offers_its_best_weights
         session_hash = "student"
 
     store = Store()
-    *_, last = Lab({}, {}, Pool(), StopRequests(), store).train(*train_args().values(), {}, Request())
+    *_, last = handlers(workers=Pool(), retrained=store).retrain.train(*train_args().values(), {}, Request())
     status, curves, scores, confusion, download, session = last
     assert "training diverged" in status and "best weights from epoch 2" in status
     assert download["visible"] and store.get("student", "dnn").model is model

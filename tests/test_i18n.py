@@ -6,10 +6,12 @@ gr.I18n key nor free of words fails the test, listed by tab.
 
     python -m tests.test_i18n   # prints what is left, by tab
 """
+import json
 import re
 
 import pytest
 
+import i18n as catalogue
 from ui import i18n
 
 # props the page shows as text, by component type ("value" only where the value is text the app wrote)
@@ -69,13 +71,14 @@ def test_every_string_the_page_is_built_with_has_english_and_korean():
     assert not left, "\n".join(f"{tab}:\n  " + "\n  ".join(items) for tab, items in left.items())
 
 
-def test_every_key_has_both_languages_and_the_same_fields():
-    english, korean = i18n.I18N.translations["en"], i18n.I18N.translations["ko"]
-    assert english.keys() == korean.keys()
+def test_korean_has_every_key_and_each_locale_the_fields_of_the_english():
+    english, korean = catalogue.CATALOGUE["en"], catalogue.CATALOGUE["ko"]
+    assert english.keys() == korean.keys()  # Korean is complete; another language may start with a few keys
     fields = re.compile(r"\{(\w*)[^{}]*\}")
-    for key in english:
-        assert korean[key].strip(), key
-        assert sorted(fields.findall(english[key])) == sorted(fields.findall(korean[key])), key
+    for code, texts in catalogue.CATALOGUE.items():
+        for key, text in texts.items():
+            assert key in english and text.strip(), (code, key)
+            assert sorted(fields.findall(english[key])) == sorted(fields.findall(text)), (code, key)
 
 
 class FakeRequest:
@@ -98,14 +101,35 @@ def test_a_request_s_language_comes_from_the_switch_then_the_browser(headers, ex
     assert i18n.language(None) == "en"
 
 
-def test_texts_refuse_a_missing_translation_and_format_in_the_asked_language():
-    with pytest.raises(ValueError):
-        i18n.Texts("test-missing", greeting=("Hello", ""))
-    texts = i18n.Texts("test-format", seen=("{n} strokes", "획 {n}개"))
-    assert texts.say("seen", "ko", n=3) == "획 3개"
-    assert texts.say("seen", "en", n=3) == "3 strokes"
-    assert texts.say("seen", "de", n=3) == "3 strokes"  # a language we lack: English
-    assert str(texts["seen"]).startswith("__i18n__")
+def test_texts_format_in_the_asked_language_and_refuse_a_key_english_lacks():
+    texts = i18n.Texts("draw-answer")
+    assert texts.say("reads", "ko", kind="CNN", answer="7") == "CNN의 답: **7**"
+    assert texts.say("reads", "en", kind="CNN", answer="7") == "CNN reads **7**"
+    assert texts.say("reads", "de", kind="CNN", answer="7") == "CNN reads **7**"  # a language we lack: English
+    assert str(texts["reads"]).startswith("__i18n__")
+    with pytest.raises(KeyError):
+        texts.say("no-such-key", "en")
+    with pytest.raises(KeyError):
+        i18n.Texts("no-such-prefix")
+
+
+def test_a_third_language_is_one_file_and_its_name_and_says_english_where_it_has_no_string(tmp_path, monkeypatch):
+    """What a teacher adding Japanese does: a locale file with the strings they have so far, and the name in
+    LANGUAGES. Nothing else in the code names a language."""
+    for code in ("en", "ko"):
+        (tmp_path / f"{code}.json").write_text((catalogue.LOCALES / f"{code}.json").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    (tmp_path / "ja.json").write_text(json.dumps({"draw-answer.reads": "{kind}の答え: **{answer}**"}), encoding="utf-8")
+    monkeypatch.setattr(catalogue, "LOCALES", tmp_path)
+    monkeypatch.setattr(catalogue, "LANGUAGES", {**catalogue.LANGUAGES, "ja": "日本語"})
+    monkeypatch.setattr(catalogue, "CATALOGUE", catalogue.read_locales(catalogue.LANGUAGES))
+    texts = catalogue.Texts("draw-answer")
+    assert texts.say("reads", "ja", kind="CNN", answer="7") == "CNNの答え: **7**"  # its own string
+    assert texts.say("no_model", "ja") == texts.say("no_model", "en")  # English where it has none yet
+    assert catalogue.choose("", "ja-JP,ja;q=0.9") == "ja" and catalogue.choose("playground-language=ja", "") == "ja"
+    page = i18n.tables(catalogue.CATALOGUE)  # what gradio shows: every key, Japanese where there is one
+    assert page["ja"]["draw-answer.reads"] == "{kind}の答え: **{answer}**"
+    assert page["ja"]["draw.tab"] == page["en"]["draw.tab"] and page.keys() == {"en", "ko", "ja"}
 
 
 if __name__ == "__main__":

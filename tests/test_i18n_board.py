@@ -7,9 +7,9 @@ import gradio as gr
 import pytest
 
 from ui import i18n
-from ui.board import Board, BoardError
+from ui.board import layout as tab
+from ui.board.store import Board, BoardError
 from ui.history import Run, RunHistory
-from ui.tabs import board as tab
 
 KO = {"accept-language": "ko-KR,ko;q=0.9"}
 

@@ -13,12 +13,13 @@ from PIL import Image
 import app
 import models
 from benchmarks.drawings import pad_value
+from ink import strokes
+from ink.strokes import from_points
 from models import registry
-from ui import digit_check, digits, examples, i18n, inputs, pad, sentiment, strokes
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
-from ui.strokes import from_points
+from tests.helpers import handlers
+from ui import i18n, inputs
+from ui.draw import digit_check, digits, examples, pad
+from ui.sentiment import reading as sentiment
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CROSS = from_points([[(60, 60), (220, 220)], [(220, 60), (60, 220)]])  # an X: no digit
@@ -42,7 +43,7 @@ KOREAN = Request("ko-KR,ko;q=0.9,en;q=0.8")
 @pytest.fixture(scope="module")
 def lab():
     shipped = {kind: models.load(app.ASSETS / kind) for kind in registry.names()}
-    return Lab(shipped, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    return handlers(shipped, {})
 
 
 def alt_texts(fragment: str) -> list[str]:
@@ -52,7 +53,7 @@ def alt_texts(fragment: str) -> list[str]:
 # ---- tab 1 ------------------------------------------------------------------------------------------------------
 
 def test_a_korean_request_gets_the_digit_answers_in_korean(lab):
-    verdict, dnn, cnn, details, steps, saliency = lab.predict_digit(pad_value("7"), {}, KOREAN)
+    verdict, dnn, cnn, details, steps, saliency = lab.draw.predict_digit(pad_value("7"), {}, KOREAN)
     assert verdict == "DNN의 답: **7** · CNN의 답: **7**"
     assert dnn["7"] > 0.5 and cnn["7"] > 0.5  # digits are the same in both languages
     assert "**DNN (완전 연결 신경망)**, 기본 모델: 매개변수" in details and "**숫자 판별**: 숫자일 확률" in details
@@ -63,15 +64,15 @@ def test_a_korean_request_gets_the_digit_answers_in_korean(lab):
 
 
 def test_the_switch_s_cookie_wins_over_the_browser_s_language(lab):
-    verdict, *_ = lab.predict_digit(pad_value("1"), {}, Request("en-US", cookie="ko"))
+    verdict, *_ = lab.draw.predict_digit(pad_value("1"), {}, Request("en-US", cookie="ko"))
     assert "의 답" in verdict
-    verdict, *_ = lab.predict_digit(pad_value("1"), {}, Request("ko-KR", cookie="en"))
+    verdict, *_ = lab.draw.predict_digit(pad_value("1"), {}, Request("ko-KR", cookie="en"))
     assert "DNN reads **1**" in verdict
 
 
 def test_without_a_language_the_digit_answers_are_english_as_before(lab):
     for request in (None, Request()):
-        verdict, dnn, cnn, details, steps, saliency = lab.predict_digit(pad_value("7"), {}, request)
+        verdict, dnn, cnn, details, steps, saliency = lab.draw.predict_digit(pad_value("7"), {}, request)
         assert verdict == "DNN reads **7** · CNN reads **7**"
         assert "**DNN (fully connected)**, shipped:" in details and "**Digit check**: looks like a digit" in details
         assert alt_texts(steps) == [digits.STRIP_ALT] and alt_texts(saliency)[0].startswith("Your drawing coloured")
@@ -79,31 +80,31 @@ def test_without_a_language_the_digit_answers_are_english_as_before(lab):
 
 
 def test_a_korean_request_is_told_in_korean_that_a_cross_is_no_digit(lab):
-    verdict, dnn, cnn, details, *_ = lab.predict_digit(CROSS, {}, KOREAN)
+    verdict, dnn, cnn, details, *_ = lab.draw.predict_digit(CROSS, {}, KOREAN)
     assert "not-a-digit" in verdict and "🤔 **숫자로 보이지 않아요**(숫자가 아닐 확률 " in verdict
     assert "DNN의 답:" in verdict and "doesn't" not in verdict
     assert "**숫자 판별**: 숫자가 아닐 확률 " in details
-    verdict, *_ = lab.predict_digit(CROSS, {}, None)
+    verdict, *_ = lab.draw.predict_digit(CROSS, {}, None)
     assert "🤔 **That doesn't look like a digit** (does not look like a digit (" in verdict
 
 
 def test_no_drawing_and_an_example_ask_in_the_request_s_language(lab):
     prompt = "✏️ 패드에 **숫자를 그려 보세요**. 그리는 동안 두 신경망이 바로 답해요."
-    assert lab.predict_digit("", {}, KOREAN)[0] == prompt
-    assert "Draw a digit" in lab.predict_digit(None, {}, None)[0]
-    verdict, *_ = lab.predict_digit(examples.pad_value("3"), {}, KOREAN)
+    assert lab.draw.predict_digit("", {}, KOREAN)[0] == prompt
+    assert "Draw a digit" in lab.draw.predict_digit(None, {}, None)[0]
+    verdict, *_ = lab.draw.predict_digit(examples.pad_value("3"), {}, KOREAN)
     assert verdict == "DNN의 답: **3** · CNN의 답: **3**"
 
 
 def test_a_bad_drawing_is_refused_in_korean(lab):
     with pytest.raises(gr.Error) as refused:
-        lab.predict_digit("{not json", {}, KOREAN)
+        lab.draw.predict_digit("{not json", {}, KOREAN)
     assert refused.value.message == "그림을 읽을 수 없어요: 그림이 올바른 JSON이 아니에요."
     with pytest.raises(gr.Error) as refused:
-        lab.predict_digit('{"width": 280, "height": 280, "strokes": [[[300, 10]]]}', {}, KOREAN)
+        lab.draw.predict_digit('{"width": 280, "height": 280, "strokes": [[[300, 10]]]}', {}, KOREAN)
     assert "1번째 획이 280 × 280 캔버스를 벗어나요" in refused.value.message
     with pytest.raises(gr.Error) as refused:
-        lab.predict_digit("{not json", {}, None)
+        lab.draw.predict_digit("{not json", {}, None)
     assert refused.value.message == "The drawing could not be read: the drawing is not valid JSON."
 
 
@@ -111,10 +112,10 @@ def test_a_bad_upload_is_refused_in_korean(lab, tmp_path):
     text = tmp_path / "digit.png"
     text.write_text("not a picture")
     with pytest.raises(gr.Error) as refused:
-        lab.classify_image({"path": str(text)}, {}, KOREAN)
+        lab.draw.classify_image({"path": str(text)}, {}, KOREAN)
     assert refused.value.message == "올린 이미지는 읽을 수 있는 이미지가 아니에요. PNG나 JPEG 파일을 보내 주세요."
     with pytest.raises(gr.Error) as refused:
-        lab.classify_image({"path": str(text)}, {}, None)
+        lab.draw.classify_image({"path": str(text)}, {}, None)
     assert refused.value.message == "The image is not a readable image: send a PNG or JPEG file."
 
 
@@ -125,18 +126,18 @@ def test_a_bad_upload_is_refused_in_korean(lab, tmp_path):
 def test_every_refused_drawing_has_a_korean_reason(value):
     with pytest.raises(strokes.BadStrokes) as refused:
         strokes.parse(value)
-    assert HANGUL.search(refused.value.say("ko")) and not HANGUL.search(str(refused.value))
-    assert refused.value.say("en") == str(refused.value)
+    said = {code: i18n.say(f"strokes.{refused.value.key}", code, **refused.value.values) for code in ("en", "ko")}
+    assert HANGUL.search(said["ko"]) and not HANGUL.search(said["en"]) and not HANGUL.search(str(refused.value))
 
 
 def test_the_digit_check_gives_its_reason_in_either_language(lab):
     pixels = digits_pixels(examples.pad_value("4"))
-    assert digit_check.check(lab.shipped["digit-check"], pixels).reason.startswith("looks like a digit (")
-    assert digit_check.check(lab.shipped["digit-check"], pixels, language="ko").reason.startswith("숫자일 확률 ")
+    assert digit_check.check(lab.state.shipped["digit-check"], pixels).reason.startswith("looks like a digit (")
+    assert digit_check.check(lab.state.shipped["digit-check"], pixels, language="ko").reason.startswith("숫자일 확률 ")
 
 
 def digits_pixels(value: str):
-    from ui.sketch import to_mnist
+    from ink.preprocess import to_mnist
 
     return to_mnist(strokes.render(strokes.parse(value))).pixels
 
@@ -152,58 +153,59 @@ def test_the_pad_s_own_words_follow_the_page_s_language():
 # ---- tab 2 ------------------------------------------------------------------------------------------------------
 
 def test_a_korean_request_gets_the_sentiment_notes_and_class_names_in_korean(lab):
-    note, rnn, lstm, gru, words, trace = lab.predict_sentiment("the zxqv film was great", {}, KOREAN)
+    note, rnn, lstm, gru, words, trace = lab.sentiment.predict_sentiment("the zxqv film was great", {}, KOREAN)
     assert note == "단어 5개 중 1개는 모델이 모르는 것이라 `<unk>`로 읽었어요."
     assert set(rnn) == set(lstm) == set(gru) == {"긍정", "부정"}
     assert ("zxqv", "모름") in words and ("great", None) in words
     assert trace is not None
-    note, *_ = lab.predict_sentiment("a fine film", {}, KOREAN)
+    note, *_ = lab.sentiment.predict_sentiment("a fine film", {}, KOREAN)
     assert note == "단어 3개가 모두 모델의 어휘에 있어요."
-    note, *_ = lab.predict_sentiment("  ", {}, KOREAN)
+    note, *_ = lab.sentiment.predict_sentiment("  ", {}, KOREAN)
     assert note == "분석할 문장을 입력해 주세요."
 
 
 def test_korean_and_mixed_sentences_are_explained_in_the_page_s_language(lab):
-    note, *labels, words, trace = lab.predict_sentiment("진짜 재밌게 봤어요 ㅋㅋ 강추!", {}, KOREAN)
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("진짜 재밌게 봤어요 ㅋㅋ 강추!", {}, KOREAN)
     assert note.startswith("**한국어** 모델이 조각(서브워드) 단위로 읽어요")
     assert note.startswith(sentiment.language_note("진짜", "ko", language="ko"))
-    note, *_ = lab.predict_sentiment("진짜 재밌게 봤어요 ㅋㅋ 강추!", {}, None)
+    note, *_ = lab.sentiment.predict_sentiment("진짜 재밌게 봤어요 ㅋㅋ 강추!", {}, None)
     assert note.startswith("Read by the **Korean** models")
-    note, *_ = lab.predict_sentiment("연기는 good 인데 스토리는 별로", {}, KOREAN)
+    note, *_ = lab.sentiment.predict_sentiment("연기는 good 인데 스토리는 별로", {}, KOREAN)
     assert note.startswith("한국어와 영어가 섞인 문장이에요.")
-    note, *_ = lab.predict_sentiment("the film was good 최고", {}, KOREAN)
+    note, *_ = lab.sentiment.predict_sentiment("the film was good 최고", {}, KOREAN)
     assert note.startswith("영어와 한국어가 섞인 문장이에요. 대부분 로마자라 **영어** 모델이 읽어요.")
 
 
 def test_without_a_language_the_sentiment_answers_are_english_as_before(lab):
-    note, rnn, lstm, gru, words, trace = lab.predict_sentiment("the zxqv film was great", {}, None)
+    note, rnn, lstm, gru, words, trace = lab.sentiment.predict_sentiment("the zxqv film was great", {}, None)
     assert note == "1 of 5 words are unknown to the models and read as `<unk>`."
     assert set(rnn) == {"positive", "negative"} and ("zxqv", "unknown") in words
 
 
 def test_a_korean_request_gets_the_similarity_table_in_korean(lab):
-    table = lab.compare_sentences("a charming and funny film .", "a charming and funny film .", {}, KOREAN)
+    table = lab.sentiment.compare_sentences("a charming and funny film .", "a charming and funny film .", {}, KOREAN)
     assert "| 모델 | 코사인 유사도 | 해석 |" in table and table.count("| +1.000 | 거의 같은 방향 |") == 3
     assert "긍정과 부정" in table and "cosine" not in table
-    table = lab.compare_sentences("i loved it", "배우들 연기가 정말 최고였어요", {}, KOREAN)
+    table = lab.sentiment.compare_sentences("i loved it", "배우들 연기가 정말 최고였어요", {}, KOREAN)
     assert table.startswith("문장 A는 영어, 문장 B는 한국어예요. 두 문장 모두 **")
-    assert lab.compare_sentences("a charming film", "", {}, KOREAN) == "비교할 두 문장을 입력해 주세요."
-    table = lab.compare_sentences("a charming film", "a funny film", {}, None)
+    assert lab.sentiment.compare_sentences("a charming film", "", {}, KOREAN) == "비교할 두 문장을 입력해 주세요."
+    table = lab.sentiment.compare_sentences("a charming film", "a funny film", {}, None)
     assert "| model | cosine similarity | reading |" in table
 
 
 def test_missing_models_and_long_text_are_told_in_korean():
-    lab = Lab({}, {"rnn": "x"}, WorkerPool(), StopRequests(), RetrainedModels())
-    assert lab.predict_sentiment("a fine film", {}, KOREAN)[0] == "사용할 수 있는 감성 분석 모델이 없어요."
-    assert lab.predict_sentiment("좋은 영화", {}, KOREAN)[0] == "사용할 수 있는 한국어 감성 분석 모델이 없어요."
-    assert lab.predict_sentiment("좋은 영화", {}, None)[0] == "No Korean sentiment model is available."
-    assert lab.compare_sentences("a", "b", {}, KOREAN) == "사용할 수 있는 문장 모델이 없어요."
-    verdict, *_ = lab.predict_digit(pad_value("7"), {}, KOREAN)
+    lab = handlers({}, {"rnn": "x"})
+    assert lab.sentiment.predict_sentiment("a fine film", {}, KOREAN)[0] == "사용할 수 있는 감성 분석 모델이 없어요."
+    korean = lab.sentiment.predict_sentiment("좋은 영화", {}, KOREAN)[0]
+    assert korean == "사용할 수 있는 한국어 감성 분석 모델이 없어요."
+    assert lab.sentiment.predict_sentiment("좋은 영화", {}, None)[0] == "No Korean sentiment model is available."
+    assert lab.sentiment.compare_sentences("a", "b", {}, KOREAN) == "사용할 수 있는 문장 모델이 없어요."
+    verdict, *_ = lab.draw.predict_digit(pad_value("7"), {}, KOREAN)
     assert verdict == "사용할 수 있는 모델이 없어요."
     long = "좋아 " * 1500
-    assert lab.predict_sentiment(long, {}, KOREAN)[0] == (
+    assert lab.sentiment.predict_sentiment(long, {}, KOREAN)[0] == (
         "문장의 길이가 4,500자예요. 최대 2,000자까지 받을 수 있으니 줄여 주세요.")
-    assert lab.compare_sentences("a", long, {}, KOREAN).startswith("문장 B의 길이가 4,500자예요.")
+    assert lab.sentiment.compare_sentences("a", long, {}, KOREAN).startswith("문장 B의 길이가 4,500자예요.")
 
 
 # ---- the checks every tab calls --------------------------------------------------------------------------------

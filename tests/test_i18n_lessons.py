@@ -9,11 +9,9 @@ from gradio.i18n import I18nData
 from gradio_client import Client
 
 import models
+from tests.helpers import handlers
 from ui import i18n
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
-from ui.tabs import lessons as tab
+from ui.lessons import layout as tab
 
 # Latin words a Korean lesson keeps: names of models, losses, functions, the SST-2 sentences it traces, units
 KEPT = {"dnn", "cnn", "mlp", "rnn", "lstm", "gru", "mse", "xavier", "glorot", "kaiming", "he", "tanh", "relu",
@@ -32,7 +30,7 @@ KO, EN = Request("ko"), Request()
 @pytest.fixture(scope="module")
 def lab():
     shipped = {kind: models.load(f"assets/{kind}") for kind in ("dnn", "cnn")}
-    return Lab(shipped, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    return handlers(shipped, {})
 
 
 def last(outputs) -> tuple:
@@ -101,13 +99,13 @@ def test_the_regression_lesson_answers_in_korean(lr, expected):
 
 
 def test_the_weights_lesson_names_its_models_and_drawing_in_korean(lab):
-    text, dnn, cnn, maps = last(tab.make_weights_lesson(lab)(32, "yours (retrained in tab 3)", {}, request=KO))
+    text, dnn, cnn, maps = last(tab.make_weights_lesson(lab.state)(32, "yours (retrained in tab 3)", {}, request=KO))
     assert text.startswith("3번 탭에서 재학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
     assert "CNN이 읽은 숫자: **7**" in text
     assert dnn.layout.title.text.startswith("기본 제공 / 직접 재학습한 DNN의 첫 번째 층 유닛")
     assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 재학습한 DNN의")
     assert_korean(text, [dnn, cnn, maps])
-    english, dnn, *_ = last(tab.make_weights_lesson(lab)(32, "shipped", {}))
+    english, dnn, *_ = last(tab.make_weights_lesson(lab.state)(32, "shipped", {}))
     assert "sample seven stands in" in english and dnn.layout.title.text.startswith("the 32 of the shipped DNN's")
 
 
@@ -117,14 +115,14 @@ def test_a_refused_value_is_named_in_the_asked_language(lab):
     with pytest.raises(gr.Error, match="hidden units must be a whole number from 0 to 32, not 40"):
         last(tab.boundary_lesson("moons", 40, 0.5, 0.2, 100))
     with pytest.raises(gr.Error, match="모델 값은"):
-        last(tab.make_weights_lesson(lab)(32, "mine", {}, request=KO))
+        last(tab.make_weights_lesson(lab.state)(32, "mine", {}, request=KO))
 
 
 def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
-    from training import data
+    from training.datasets import mnist
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(data, "reachable", lambda url, timeout=3.0: False)
+    monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = last(tab.init_lesson(1, -3, 32, 500, "relu", request=KO))
     assert text.startswith("⚠️ 이 실습에는 데이터셋이 필요해요.") and plot is None
 
@@ -135,13 +133,13 @@ def test_the_data_lessons_answer_in_korean(lab):
     assert "| 초기화 | 첫 에포크 학습 손실 | 최종 검증 정확도 |" in text and "**모두 0**에서 출발한" in text
     assert plot.layout.xaxis.title.text == "에포크"
     assert_korean(text, [plot])
-    text, curves, pictures = last(tab.make_crop_lesson(lab)(200, 20, 4, "shipped", request=KO))
+    text, curves, pictures = last(tab.make_crop_lesson(lab.state)(200, 20, 4, "shipped", request=KO))
     assert "테스트 숫자 200개에 대한 기본 제공 모델의 정확도" in text and "| 원본 그대로 |" in text
     assert "튜토리얼의 MLP" in {t.name for t in curves.data}
     assert_korean(text, [curves, pictures])
     text, plot = last(tab.overfit_lesson(100, 5, 2, 64, 0.0, request=KO))
     assert "학습 이미지 100장에서는" in text and "patience" in text
-    assert_korean(text, [plot])  # ui.plots.training_curves in Korean too
+    assert_korean(text, [plot])  # figures.plots.training_curves in Korean too
     text, bars, trace = last(tab.recurrent_lesson(200, 1, 8, "good\nnot good", request=KO))
     assert "| 셀 | 검증(dev) 정확도 |" in text and "*not*이 *good*에 미친 영향" in text
     assert trace.layout.title.text == "단어를 하나씩 읽을 때마다의 긍정 확률"
@@ -153,9 +151,10 @@ def test_the_data_lessons_answer_in_korean(lab):
 def test_every_lesson_has_its_tab_and_explanation_in_both_languages():
     for lesson in tab.LESSONS:
         for key in (f"{lesson.key}_tab", f"{lesson.key}_about"):
-            english, korean = tab.T.both(key)
+            english, korean = tab.T.say(key, "en"), tab.T.say(key, "ko")
             assert english and re.search(r"[\uac00-\ud7a3]", korean) or key == "recurrent_tab", key
-        assert tab.T.both(f"{lesson.key}_about")[0].startswith(f"### {lesson.titles[0]}\n")
+        title = tab.T.say(f"{lesson.key}_title", "en")
+        assert tab.T.say(f"{lesson.key}_about", "en").startswith(f"### {title}\n")
 
 
 def test_the_run_history_records_english_labels_whatever_the_page_shows():

@@ -4,13 +4,13 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from figures import plots
+from tests.helpers import handlers
 from training.loop import EpochStats, FitResult, Progress
-from ui import confusion, history, links, plots, report
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
-from ui.tabs import retrain as retrain_tab
-from ui.tabs import runs
+from ui import history, links
+from ui.retrain import confusion, report
+from ui.retrain import layout as retrain_tab
+from ui.retrain import runs as runs
 
 KOREAN = {"accept-language": "ko-KR,ko;q=0.9,en;q=0.5"}
 
@@ -23,15 +23,16 @@ def epochs(n: int = 3) -> list[EpochStats]:
     return [EpochStats(e, 1.0 / e, 0.8 + e / 100, 1.1 / e, 0.75 + e / 100, 1e-3, 1.0, True) for e in range(1, n + 1)]
 
 
-def lab_with_a_run() -> Lab:
-    lab = Lab({}, {}, WorkerPool(), StopRequests(), RetrainedModels())
+def lab_with_a_run():
+    lab = handlers({}, {})
     curves = [{"epoch": s.epoch, "train_loss": s.train_loss, "val_loss": s.val_loss, "train_acc": s.train_acc,
                "val_acc": s.val_acc} for s in epochs()]
     matrix = [[5, 2], [0, 3]]
     cells = {(0, 0): ["좋은 영화"] * 5, (0, 1): ["great film", "so so"], (1, 1): ["bad"] * 3}
-    lab.history.add("s1", history.Run("rnn", "RNN (vanilla recurrent)", {"lr": 0.003, "epochs": 3, "init": "zeros"},
-                                      2.5, 3, 0.8, 0.8, curves, matrix, ["negative", "positive"], cells))
-    return lab
+    run = history.Run("rnn", "RNN (vanilla recurrent)", {"lr": 0.003, "epochs": 3, "init": "zeros"}, 2.5, 3, 0.8, 0.8,
+                      curves, matrix, ["negative", "positive"], cells)
+    lab.state.history.add("s1", run)
+    return lab.state
 
 
 def test_the_training_status_and_scores_answer_in_korean():
@@ -103,13 +104,12 @@ def test_a_teacher_link_notes_in_korean_and_lang_passes_quietly():
     assert "`epochs=99`: must be a whole number from 1 to 30" in opened.note
     note = runs.open_link(request(KOREAN, query={"tab": "retrain", "lock": "init", "lang": "ko"}))[-1]
     assert note["value"] == "🔒 선생님이 고정한 설정: 가중치 초기화."
-    assert "document.documentElement.lang" in links.COPY and "&lang=ko" in links.COPY
 
 
 def test_the_tab_is_built_with_translation_keys_and_keeps_its_values():
-    lab = Lab({}, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    lab = handlers({}, {})
     with gr.Blocks() as demo:
-        retrain_tab.build(lab, gr.State({}))
+        retrain_tab.build(lab.state, gr.State({}))
     model = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "retrain-model")
     assert [value for _, value in model.choices][:2] == ["dnn", "cnn"] and model.value == "cnn"
     assert str(model.label).startswith("__i18n__") and str(model.choices[0][0]).startswith("__i18n__")

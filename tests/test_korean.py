@@ -11,14 +11,13 @@ import models
 from models import korean, registry
 from models.rnn import KoreanRNNConfig
 from models.text import encode
-from training.data import TRAIN_SIZES, Split, load_nsmc, read_nsmc_file
+from tests.helpers import handlers
+from training.datasets import TRAIN_SIZES, Split
+from training.datasets.nsmc import load_nsmc, read_nsmc_file
 from training.loop import FitConfig, batch_indices, fit
 from training.settings import configs
-from ui import sentiment
-from ui.confusion import cell_examples
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
+from ui.retrain.confusion import cell_examples
+from ui.sentiment import reading as sentiment
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 VOCAB = ["<pad>", "<unk>", "영화", "##는", "영", "##화", "최고", "##다", "재밌", "!", "ㅋㅋ", "good"]
@@ -151,11 +150,11 @@ def test_the_script_chooses_the_language(text, language):
 def test_without_the_korean_models_a_korean_sentence_says_so_and_english_still_works():
     english = {kind: models.build(models.RNNConfig(kind=kind, vocab=VOCAB[:2] + ["good"], embedding_dim=4,
                                                    hidden_size=4)).eval() for kind in ("rnn", "lstm", "gru")}
-    lab = Lab(english, {}, WorkerPool(), StopRequests(), RetrainedModels())
-    note, *labels, words, trace = lab.predict_sentiment("정말 재밌어요", {})
+    lab = handlers(english, {})
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("정말 재밌어요", {})
     assert note == "No Korean sentiment model is available." and labels == [None, None, None]
-    assert lab.compare_sentences("정말 재밌어요", "최고", {}) == "No Korean sentence model is available."
-    note, *labels, words, trace = lab.predict_sentiment("a good film", {})
+    assert lab.sentiment.compare_sentences("정말 재밌어요", "최고", {}) == "No Korean sentence model is available."
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("a good film", {})
     assert all(label is not None for label in labels) and "2 of 3 words are unknown" in note
 
 

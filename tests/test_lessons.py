@@ -1,4 +1,4 @@
-"""The lessons (lessons/, ui/tabs/lessons.py): each experiment on small settings, its API through gradio_client,
+"""The lessons (lessons/, ui/lessons/layout.py): each experiment on small settings, its API through gradio_client,
 bad input through the raw API, the Retrain tab's zeros note, and Fashion-MNIST from a tiny IDX file written here."""
 import math
 import struct
@@ -14,11 +14,10 @@ import models
 from benchmarks.drawings import pad_value
 from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
 from models import registry
-from training import data
-from ui import report
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
+from tests.helpers import handlers
+from training import datasets
+from training.datasets import mnist
+from ui.retrain import report
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +70,9 @@ def test_the_cnn_maps_are_its_first_block_on_the_drawing(shipped):
 
 
 def test_the_weights_lesson_uses_the_last_drawing_when_there_is_one(shipped):
-    lab = Lab(shipped, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    lab = handlers(shipped, {})
     session = {}
-    lab.predict_digit(pad_value("1"), session)
+    lab.draw.predict_digit(pad_value("1"), session)
     assert session["last_digit"].shape == (28, 28) and session["last_digit"].max() > 0.5
     drawn = final(weights.run(shipped["dnn"], shipped["cnn"], session["last_digit"]))
     sample = final(weights.run(shipped["dnn"], shipped["cnn"], None))
@@ -258,10 +257,10 @@ def test_a_sentence_list_over_the_limit_is_refused(client):
 
 
 def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_path):
-    from ui.tabs import lessons as tab
+    from ui.lessons import layout as tab
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(data, "reachable", lambda url, timeout=3.0: False)
+    monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = list(tab.init_lesson(1, -3, 32, 500, "relu"))[-1]  # read once per folder; a failure is not kept
     assert "needs its data set" in text and "MNIST is not in" in text and plot is None
 
@@ -310,10 +309,10 @@ def tiny_fashion(tmp_path):
 
 
 def test_fashion_mnist_is_read_from_idx_files_and_split_like_mnist(tiny_fashion):
-    splits, vocab = data.LOADERS["fashion"](str(tiny_fashion))
+    splits, vocab = datasets.LOADERS["fashion"](str(tiny_fashion))
     assert vocab is None and {k: len(v) for k, v in splits.items()} == {"train": 220, "val": 20, "test": 60}
     assert splits["train"].inputs[0].shape[1:] == (1, 28, 28) and splits["train"].inputs[0].dtype == torch.uint8
-    assert data.TRAIN_SIZES["fashion"] == 55_000
+    assert datasets.TRAIN_SIZES["fashion"] == 55_000
 
 
 def test_the_fashion_kinds_train_on_it_with_their_own_normalisation(tiny_fashion):
@@ -330,20 +329,20 @@ def test_the_fashion_kinds_train_on_it_with_their_own_normalisation(tiny_fashion
 
 
 def test_without_fashion_mnist_and_offline_the_message_says_what_is_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "reachable", lambda url, timeout=3.0: False)
+    monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     with pytest.raises(FileNotFoundError, match="Fashion-MNIST is not in .*FashionMNIST/raw and there is no "
                                                 "connection to download it"):
-        data.load_fashion(str(tmp_path))
+        mnist.load_fashion(str(tmp_path))
     assert not (tmp_path / "FashionMNIST").exists()  # no empty folder left behind
 
 
 def test_a_damaged_idx_file_is_a_clear_message(tiny_fashion):
     (tiny_fashion / "FashionMNIST" / "raw" / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03\x00")
     with pytest.raises(FileNotFoundError, match="could not be read"):
-        data.load_fashion(str(tiny_fashion))
+        mnist.load_fashion(str(tiny_fashion))
 
 
 def test_tab_one_never_reads_with_a_fashion_model():
-    from ui.handlers import DIGIT_KINDS
+    from ui.draw.handlers import DIGIT_KINDS
 
     assert all(registry.get(kind).dataset != "fashion" for kind in DIGIT_KINDS)

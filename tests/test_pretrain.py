@@ -7,10 +7,10 @@ from models import korean
 from models.rnn import KoreanRNNConfig
 from models.text import encode
 from training import pretrain as lm
-from training.data import Split
+from training.datasets import Split
 from training.loop import FitConfig, Progress, adversarial_loss, fit
 from training.run import model_card, train_model
-from ui import report as status
+from ui.retrain import report as status
 
 VOCAB = ["<pad>", "<unk>", "영화", "##는", "최고", "##다", "재밌", "!", "ㅋㅋ", "지루", "##해", "별로"]
 REVIEWS = [("영화는 최고다 재밌 !", 1), ("최고다 ㅋㅋ", 1), ("영화는 지루해 별로", 0), ("별로 지루해 !", 0)] * 16

@@ -11,13 +11,11 @@ from torch import nn
 import models
 from models import registry
 from models.fields import setting
+from tests.helpers import handlers
 from training.__main__ import main, parse_args
 from training.settings import configs
-from ui import handlers
-from ui.handlers import Lab
-from ui.retrain import StopRequests, WorkerPool
-from ui.store import RetrainedModels
-from ui.tabs import retrain as retrain_tab
+from ui.retrain import layout as retrain_tab
+from ui.retrain.handlers import controls_for
 
 
 @dataclass
@@ -65,11 +63,11 @@ def test_settings_become_the_kinds_configs(toy):
 
 
 def test_the_retrain_tab_offers_a_registered_kind_and_only_its_controls(toy):
-    lab = Lab({}, {}, WorkerPool(), StopRequests(), RetrainedModels())
+    lab = handlers({}, {})
     with gr.Blocks() as demo:
-        retrain_tab.build(lab, gr.State({}))
+        retrain_tab.build(lab.state, gr.State({}))
     dropdowns = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown) and b.elem_id == "retrain-model"]
     assert "toy" in [value for _, value in dropdowns[0].choices]
-    hidden, dropout, init, bidirectional, subset = handlers.controls_for("toy")
+    hidden, dropout, init, bidirectional, subset = controls_for("toy")
     assert hidden["visible"] and dropout["visible"] and not init["visible"] and not bidirectional["visible"]
     assert subset["value"] == 1_000 and subset["maximum"] == 55_000

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from ui import retrain
+from ui.retrain import workers as retrain
 
 pytestmark = pytest.mark.data
 

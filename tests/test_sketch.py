@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from benchmarks.drawings import composite, draw
-from ui.sketch import ink_from_image, to_canvas_grid, to_mnist
+from ink.preprocess import ink_from_image, to_canvas_grid, to_mnist
 
 
 def test_empty_or_missing_canvas_is_not_a_digit():

@@ -6,7 +6,8 @@ import torch
 import models
 import training.loop as loop
 from training.augment import augment_digits
-from training.data import Split, read_sst2_file
+from training.datasets import Split
+from training.datasets.sst2 import read_sst2_file
 from training.loop import FitConfig, TrainingDiverged, fit
 from training.metrics import classification_metrics
 

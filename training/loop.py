@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
-from training.data import Split
+from training.datasets import Split
 
 DIVERGED_LOSS = 100.0  # nats; chance level is ln(10) ≈ 2.3, so past this the logits have exploded
 

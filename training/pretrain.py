@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from training.data import Split
+from training.datasets import Split
 from training.loop import FitConfig, Progress, batch_indices, get_lr
 
 LR = 3e-3  # peak, cosine decay; the language-model loss went 8.4 -> 5.1 nats in 3 epochs

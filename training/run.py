@@ -17,7 +17,7 @@ import torch
 import models
 from models import registry
 from training.augment import augment_digits
-from training.data import LOADERS, Split
+from training.datasets import LOADERS, Split
 from training.loop import FitConfig, FitResult, fit, predict
 from training.metrics import classification_metrics
 from training.pretrain import pretrain

@@ -1,14 +1,14 @@
 """Run history: every finished retrain and lesson run of a browser session, kept on the server.
 
 The history is keyed by gradio's session hash, like the retrained models
-(ui/store.py), and not held in the page's gr.State: the class board reads a
+(ui/retrain/store.py), and not held in the page's gr.State: the class board reads a
 student's result from here, so a post carries numbers the server measured,
 never numbers a client sends. Lesson runs are recorded by their own events
-(ui/tabs/lessons.py) without changing those events' inputs and outputs.
+(ui/lessons/layout.py) without changing those events' inputs and outputs.
 
 Bounds: MAX_RUNS per session (the oldest go first), MAX_SESSIONS sessions (the
 least recently used go first), and the test examples behind a confusion matrix
-(up to 2.8 MB a run, ui/confusion.py) for a session's CELLS_KEPT latest runs.
+(up to 2.8 MB a run, ui/retrain/confusion.py) for a session's CELLS_KEPT latest runs.
 """
 import threading
 import time
@@ -26,22 +26,7 @@ MAX_RUNS = 50
 MAX_SESSIONS = 2_000
 CELLS_KEPT = 3
 
-T = i18n.Texts(
-    "history",
-    run=("run", "실행"), model=("model", "모델"), settings=("settings", "설정"),
-    best_epoch=("best epoch", "최적 에포크"),
-    val_accuracy=("val accuracy", "검증 정확도"), test_accuracy=("test accuracy", "테스트 정확도"),
-    seconds=("seconds", "걸린 시간(초)"), finished=("finished (UTC)", "끝난 시각 (UTC)"),
-    curves_title=("validation curves of the runs you chose", "고른 실행들의 검증 곡선"),
-    val_loss=("validation loss", "검증 손실"), val_acc=("validation accuracy", "검증 정확도"),
-    epoch=("epoch", "에포크"),
-    lesson=("lesson: {title}", "실습: {title}"),
-    label_score=(", test {accuracy:.1%}", ", 테스트 {accuracy:.1%}"),
-    # the settings' short names in the table (English: the names a teacher link uses, ui/links.py)
-    lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내 횟수"), batch=("batch", "배치 크기"),
-    examples=("examples", "학습 예시 수"), hidden=("hidden", "은닉층 크기"), dropout=("dropout", "드롭아웃"),
-    init=("init", "가중치 초기화"), bidirectional=("bidirectional", "양방향"),
-)
+T = i18n.Texts("history")
 HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accuracy", "seconds", "finished")
 COLUMNS = [T.say(key, "en") for key in HEADERS]
 CURVES_TITLE = T.say("curves_title", "en")
@@ -49,14 +34,6 @@ LESSON = T.say("lesson", "en")
 # settings shown in the table, in this order, with their short names
 SHOWN_SETTINGS = {"lr": "lr", "epochs": "epochs", "patience": "patience", "batch_size": "batch", "subset": "examples",
                   "hidden_size": "hidden", "dropout": "dropout", "init": "init", "bidirectional": "bidirectional"}
-
-
-def _in(text, language: str) -> str:
-    """`text` in `language`: a gr.I18n key (I18nData) looked up, a string as it is."""
-    if isinstance(text, I18nData):
-        found = i18n.I18N.translations
-        return found.get(language, {}).get(text.key) or found[i18n.DEFAULT].get(text.key, text.key)
-    return str(text)
 
 
 @dataclass
@@ -71,7 +48,7 @@ class Run:
     curves: list[dict] = field(default_factory=list)  # per epoch: epoch, train/val loss and accuracy
     confusion: list[list[int]] | None = None
     classes: list[str] = field(default_factory=list)
-    cells: dict | None = None  # the test examples behind each confusion cell (ui/confusion.py)
+    cells: dict | None = None  # the test examples behind each confusion cell (ui/retrain/confusion.py)
     number: int = 0  # 1, 2, … within the session, set when added
     finished: float = field(default_factory=time.time)
     lesson: str | I18nData | None = None  # a lesson run: the lesson's title (a gr.I18n key when it has one)
@@ -97,8 +74,8 @@ class Run:
     def named(self, language: str = "en") -> str:
         """What the table calls the run, in `language`: the kind's title, or the lesson's."""
         if self.lesson is not None:
-            return T.say("lesson", language, title=_in(self.lesson, language))
-        if self.kind in i18n.KIND_TITLES.pairs:
+            return T.say("lesson", language, title=i18n.translated(self.lesson, language))
+        if self.kind in i18n.KIND_TITLES:
             return i18n.kind_title(self.kind, language)
         return self.title
 
@@ -167,14 +144,14 @@ def lesson_recorder(store: RunHistory, key: str, title: str | I18nData, labels: 
     """A listener for a lesson's `.success`: records the run with the values it ran with (gradio passes the
     request first, then the lesson's controls). `title` and `labels` may be gr.I18n keys; the settings are named
     by the labels' English."""
-    names = [_in(label or f"setting {n}", "en").split(" (")[0].split(":")[0].strip()
+    names = [i18n.translated(label or f"setting {n}", "en").split(" (")[0].split(":")[0].strip()
              for n, label in enumerate(labels, 1)]
 
     def record(request: gr.Request, *values) -> None:
         started = getattr(request, "session_hash", None)
         settings = {name: value for name, value in zip(names, values, strict=False)
                     if isinstance(value, (int, float, bool)) or (isinstance(value, str) and len(value) <= 40)}
-        store.add(started, Run(f"lesson:{key}", LESSON.format(title=_in(title, "en")), settings, None,
+        store.add(started, Run(f"lesson:{key}", LESSON.format(title=i18n.translated(title, "en")), settings, None,
                                lesson=title))
 
     return record
@@ -216,7 +193,7 @@ def overlay(runs: list[Run], *, language: str = "en") -> go.Figure:
 
 
 def layout(fig: go.Figure, height: int) -> go.Figure:
-    """The app's plot style (as ui/plots.py), legend under the plot."""
+    """The app's plot style (as figures/plots.py), legend under the plot."""
     fig.update_layout(height=height, margin=dict(l=40, r=20, t=70, b=40), template="plotly_white",
                       legend=dict(orientation="h", y=-0.25))
     return fig

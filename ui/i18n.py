@@ -1,14 +1,12 @@
-"""Every string the app shows, in English and in Korean, and how each request's language is chosen.
+"""gradio's side of the text catalogue (i18n/): static text as gr.I18n keys, the request's language, the switch.
 
-Each module keeps its own strings in one `Texts`, English and Korean side by
-side, so a translation is reviewed where the text is used:
+    T = Texts("draw")                     # i18n.Texts, and T["tab"] for gradio components
+    gr.Tab(T["tab"])                      # static text: the browser shows it in its language (gradio's gr.I18n)
+    T.say("seen", language(request), n=3) # text a handler returns: made on the server, in the request's language
+    T.static("note", n=MAX)               # static text with figures known when the page is built
 
-    T = Texts("draw", tab=("1 · Draw a digit", "1 · 숫자 그리기"), seen=("{n} strokes", "획 {n}개"))
-    gr.Tab(T["tab"])                # static text: the browser shows it in its language (gradio's gr.I18n)
-    T.say("seen", language, n=3)   # text a handler returns: formatted on the server, in the request's language
-    Texts("draw-limits", note=(f"at most {n}", f"최대 {n}개"))["note"]  # static text with figures known at build
-
-Static text goes through gradio 6's gr.I18n: the page picks the language from
+Static text goes through gradio 6's gr.I18n, whose tables are the locale files
+(with English filling any key a locale lacks): the page picks the language from
 the browser's (navigator.language), and the switch at the top of the page
 changes it at once, without a reload. gr.I18n translates only what the page
 was built with, and a handler's I18nData when it returns one unformatted; a
@@ -18,62 +16,63 @@ switch's cookie, else the browser's Accept-Language, else English. API
 clients choose with either header (gradio_client: `Client(url, headers=
 {"Accept-Language": "ko"})`).
 """
+import hashlib
 import json
-from http.cookies import CookieError, SimpleCookie
 
 import gradio as gr
 from gradio.i18n import I18nData
 
-LANGUAGES = {"en": "English", "ko": "한국어"}  # each named in itself, as a language switch shows them
-DEFAULT = "en"
-COOKIE = "playground-language"  # set by the switch (SWITCH_JS), sent with every request the page makes
-I18N = gr.I18n(en={}, ko={})  # filled by every Texts below; app.py passes it to launch()
+import i18n
+from i18n import COOKIE, DEFAULT, LANGUAGES, class_name, kind_title, say
+
+__all__ = ["CLASS_NAMES", "DEFAULT", "I18N", "KIND_TITLES", "LANGUAGES", "Texts", "class_name", "kind_title",
+           "language", "say", "static", "switch", "translated", "wire"]
 
 
-class Texts:
-    """One module's strings: for each key, its English and its Korean.
 
-    A string may hold `{name}` fields for `say`; static text (`texts[key]`) should have none."""
+def tables(catalogue: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """gradio's translation tables for a catalogue: every language complete, the keys its file lacks in English."""
+    return {code: {**catalogue[DEFAULT], **texts} for code, texts in catalogue.items()}
 
-    def __init__(self, prefix: str, **pairs: tuple[str, str]):
-        self.prefix, self.pairs = prefix, pairs
-        for key, pair in pairs.items():
-            if len(pair) != len(LANGUAGES) or not all(isinstance(s, str) and s for s in pair):
-                raise ValueError(f"{prefix}.{key}: give one non-empty string per language {tuple(LANGUAGES)}")
-            for lang, text in zip(LANGUAGES, pair, strict=True):
-                I18N.translations[lang][f"{prefix}.{key}"] = text
 
-    def __getitem__(self, key: str) -> I18nData:
-        if key not in self.pairs:
-            raise KeyError(f"{self.prefix}.{key}")
-        return I18nData(f"{self.prefix}.{key}")
+I18N = gr.I18n(**tables(i18n.CATALOGUE))  # app.py passes it to launch()
 
-    def say(self, key: str, language: str, **values) -> str:
-        """The string in `language` (English for one it does not know), its fields filled with `values`."""
-        pair = self.pairs[key]
-        text = pair[1] if language == "ko" else pair[0]
-        return text.format(**values) if values else text
 
-    def both(self, key: str) -> tuple[str, ...]:
-        return self.pairs[key]
+class Texts(i18n.Texts):
+    """A module's strings, also as gradio's I18nData for the components it builds."""
+
+    def __getitem__(self, name: str) -> I18nData:
+        return I18nData(self.key(name))
+
+    def static(self, name: str, /, **values) -> I18nData:
+        """Static text whose `{fields}` are known when the page is built: each language's text, formatted, under a
+        key of its own in gradio's tables."""
+        return static(self.each(name, **values), self.key(name))
+
+
+def static(texts: dict[str, str], stem: str = "static") -> I18nData:
+    """Text made when the page is built, one string per language, as a key of its own in gradio's tables."""
+    key = f"{stem}#{hashlib.sha1(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:8]}"
+    for code, text in texts.items():
+        I18N.translations[code][key] = text
+    return I18nData(key)
+
+
+def translated(text, language: str) -> str:
+    """`text` in `language`: an I18nData looked up in gradio's tables (static keys too), a string as it is."""
+    if isinstance(text, I18nData):
+        return I18N.translations.get(language, {}).get(text.key) or I18N.translations[DEFAULT].get(text.key, text.key)
+    return str(text)
+
+
+# the registry's kinds and classes, as gradio components show them (i18n says them in a handler's text)
+KIND_TITLES, CLASS_NAMES = Texts("kind"), Texts("class")
 
 
 def language(request: gr.Request | None) -> str:
-    """The language a request asks for: the switch's cookie, else the first of Accept-Language we have, else English."""
-    if request is None:
-        return DEFAULT
+    """The language a request asks for (i18n.choose): the switch's cookie, else Accept-Language, else English."""
     headers = getattr(request, "headers", None) or {}
-    try:
-        chosen = SimpleCookie(headers.get("cookie", "")).get(COOKIE)
-    except CookieError:
-        chosen = None
-    if chosen is not None and chosen.value in LANGUAGES:
-        return chosen.value
-    for tag in headers.get("accept-language", "").split(","):
-        primary = tag.split(";")[0].strip().split("-")[0].lower()
-        if primary in LANGUAGES:
-            return primary
-    return DEFAULT
+    return i18n.choose(headers.get("cookie", ""), headers.get("accept-language", ""))
 
 
 # The switch: gradio 6.31 keeps the page's locale in a store of its core module and offers no call to change it
@@ -85,7 +84,7 @@ def language(request: gr.Request | None) -> str:
 _APPLY = """
   const tabs = TABS;
   const relabel = () => {
-    const lang = document.documentElement.lang === 'ko' ? 1 : 0;
+    const lang = Math.max(0, CODES.indexOf(document.documentElement.lang));
     for (const button of document.querySelectorAll('.tab-wrapper button, .overflow-dropdown button')) {
       const text = button.textContent.trim();
       const pair = tabs.find(p => p.includes(text));
@@ -103,64 +102,34 @@ _APPLY = """
       window.playgroundRelabel.observe(document.body, {childList: true, subtree: true});
     }
   };
-""".replace("COOKIE", COOKIE)
+""".replace("COOKIE", COOKIE).replace("CODES", json.dumps(list(LANGUAGES))).replace("DEFAULT", json.dumps(DEFAULT))
 # on load: ?lang= in the address (a teacher's link), else the cookie, else the browser's language
 _LOAD_JS = """
 async () => {""" + _APPLY + """
   const saved = (document.cookie.match(/(?:^|; )COOKIE=(\\w+)/) || [])[1];
   const asked = new URLSearchParams(location.search).get('lang') || saved;
-  const lang = (asked || navigator.language || 'en').slice(0, 2) === 'ko' ? 'ko' : 'en';
+  const wanted = (asked || navigator.language || DEFAULT).slice(0, 2);
+  const lang = CODES.includes(wanted) ? wanted : DEFAULT;
   if (asked) await apply(lang);
   else document.documentElement.lang = lang;
   return lang;
-}""".replace("COOKIE", COOKIE)
+}""".replace("COOKIE", COOKIE).replace("CODES", json.dumps(list(LANGUAGES))).replace("DEFAULT", json.dumps(DEFAULT))
 _SWITCH_JS = "async (lang) => {" + _APPLY + "  await apply(lang);\n  return lang;\n}"
 
 
 def switch() -> gr.Radio:
-    """The visible language switch; each language named in itself, so either reader finds theirs. `wire` makes it
+    """The visible language switch; each language named in itself, so every reader finds theirs. `wire` makes it
     work once every tab is built."""
-    return gr.Radio([(name, code) for code, name in LANGUAGES.items()], value=DEFAULT, label="Language · 언어",
+    return gr.Radio([(name, code) for code, name in LANGUAGES.items()], value=DEFAULT,
+                    label=" · ".join(i18n.say("page.language", code) for code in LANGUAGES),
                     elem_id="language", container=False, show_label=False, scale=0, min_width=170)
 
 
 def wire(demo: gr.Blocks, radio: gr.Radio) -> None:
     """The switch changes the page's language; on load it shows the page's language (and applies a ?lang= or a
     saved choice)."""
-    titles = [tuple(I18N.translations[lang].get(block.label.key, "") for lang in LANGUAGES)
+    titles = [[I18N.translations[code].get(block.label.key, "") for code in LANGUAGES]
               for block in demo.blocks.values() if isinstance(block, gr.Tab) and isinstance(block.label, I18nData)]
     tabs = json.dumps(titles, ensure_ascii=False)
     radio.input(None, radio, radio, js=_SWITCH_JS.replace("TABS", tabs), api_name=False, queue=False)
     demo.load(None, None, radio, js=_LOAD_JS.replace("TABS", tabs), api_name=False, queue=False)
-
-
-# What the registry (models/registry.py, English: it also names kinds on the command line) calls each kind and class.
-KIND_TITLES = Texts("kind", **{
-    "dnn": ("DNN (fully connected)", "DNN (완전 연결 신경망)"),
-    "cnn": ("CNN (convolutional)", "CNN (합성곱 신경망)"),
-    "digit-check": ("Digit or not (detector)", "숫자 판별기 (숫자인지 아닌지)"),
-    "rnn": ("RNN (vanilla recurrent)", "RNN (기본 순환 신경망)"),
-    "lstm": ("LSTM", "LSTM"),
-    "gru": ("GRU", "GRU"),
-    "rnn-ko": ("RNN (vanilla recurrent), Korean", "한국어 RNN (기본 순환 신경망)"),
-    "lstm-ko": ("LSTM, Korean", "한국어 LSTM"),
-    "gru-ko": ("GRU, Korean", "한국어 GRU"),
-    "fashion-dnn": ("DNN on Fashion-MNIST", "Fashion-MNIST DNN"),
-    "fashion-cnn": ("CNN on Fashion-MNIST", "Fashion-MNIST CNN"),
-})
-CLASS_NAMES = Texts("class", **{
-    "negative": ("negative", "부정"), "positive": ("positive", "긍정"),
-    "not a digit": ("not a digit", "숫자 아님"), "digit": ("digit", "숫자"),
-    "T-shirt/top": ("T-shirt/top", "티셔츠/상의"), "trouser": ("trouser", "바지"), "pullover": ("pullover", "스웨터"),
-    "dress": ("dress", "원피스"), "coat": ("coat", "코트"), "sandal": ("sandal", "샌들"), "shirt": ("shirt", "셔츠"),
-    "sneaker": ("sneaker", "운동화"), "bag": ("bag", "가방"), "ankle boot": ("ankle boot", "앵클부츠"),
-})
-
-
-def kind_title(kind: str, language: str) -> str:
-    return KIND_TITLES.say(kind, language) if kind in KIND_TITLES.pairs else kind
-
-
-def class_name(name: str, language: str) -> str:
-    """A class as the app shows it: digits as they are, words in `language`."""
-    return CLASS_NAMES.say(name, language) if name in CLASS_NAMES.pairs else name

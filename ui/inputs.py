@@ -24,26 +24,7 @@ MAX_IMAGE_SIDE = 4_096  # pixels; decoding a 4096² RGBA image takes 64 MB, a 12
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 
 # In Korean the field's name takes "값은" ("its value"), "의" or a topic particle (`_topic`), so any name reads right.
-T = i18n.Texts(
-    "inputs",
-    number=("{name} must be a number from {low} to {high}, not {value}.",
-            "{name} 값은 {low}부터 {high}까지의 수여야 해요(받은 값: {value})."),
-    whole=("{name} must be a whole number from {low} to {high}, not {value}.",
-           "{name} 값은 {low}부터 {high}까지의 정수여야 해요(받은 값: {value})."),
-    choice=("{name} must be one of {choices}, not {value}.",
-            "{name} 값은 {choices} 중 하나여야 해요(받은 값: {value})."),
-    flag=("{name} must be true or false, not {value}.", "{name} 값은 true나 false여야 해요(받은 값: {value})."),
-    too_long=("{name} is {length} characters long; the limit is {limit}. Please shorten it.",
-              "{name}의 길이가 {length}자예요. 최대 {limit}자까지 받을 수 있으니 줄여 주세요."),
-    unreadable=("{name} is not a readable image: send a PNG or JPEG file.",
-                "{name} 읽을 수 있는 이미지가 아니에요. PNG나 JPEG 파일을 보내 주세요."),
-    format=("{name} is a {kind} image; send a PNG or JPEG file.",
-            "{name} {kind} 이미지예요. PNG나 JPEG 파일을 보내 주세요."),
-    too_big=("{name} is {width} × {height} pixels ({size} bytes); the largest accepted is {side} pixels on a side.",
-             "{name} {width} × {height} 픽셀({size}바이트)이에요. 한 변이 최대 {side} 픽셀인 이미지까지 받아요."),
-    damaged=("{name} could not be decoded: the file is damaged or cut short.",
-             "{name} 열 수 없어요. 파일이 손상되었거나 중간에 잘린 것 같아요."),
-)
+T = i18n.Texts("inputs")
 
 # The Retrain tab's sliders: (lowest, highest) of each; the subset's highest is the kind's training-set size.
 RETRAIN_RANGES = {

@@ -11,19 +11,20 @@ a note on the page, never an error, so a mistyped link still opens the app.
 Locking only greys out the control in that page: a link is a worksheet, not
 access control.
 """
+import json
 import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from models import registry
 from models.initialisation import SCHEMES
-from training.data import TRAIN_SIZES
+from training.datasets import TRAIN_SIZES
 from ui import i18n
-from ui.board import BoardError, check_code
+from ui.board.store import BoardError, check_code
 from ui.inputs import RETRAIN_RANGES
 
 TABS = ("draw", "sentiment", "retrain", "lessons", "board")
-# the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/tabs/retrain.py)
+# the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/retrain/layout.py)
 CONTROLS = ("model", "lr", "epochs", "patience", "batch", "examples", "hidden", "dropout", "init", "bidirectional")
 WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hidden": "hidden"}
 # gradio's own (?view=api; __theme=dark and the like start with _), and lang, which the page reads itself on load
@@ -31,26 +32,9 @@ WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hid
 GRADIO_PARAMETERS = ("view", "lang")
 LR_STEP = 0.25  # the learning-rate slider's step, in powers of ten
 
-T = i18n.Texts(
-    "links",
-    ignored_unknown=("`{name}` is not a setting a link can give", "`{name}`은(는) 링크로 정할 수 있는 설정이 아니에요"),
-    ignored_value=("`{name}={value}`: {why}", "`{name}={value}`: {why}"),
-    ignored_lock=("`lock={name}`: there is no such control to lock", "`lock={name}`: 고정할 수 있는 항목이 아니에요"),
-    note=("ℹ️ This page was opened from a link. Ignored: {ignored}.",
-          "ℹ️ 링크로 연 페이지예요. 다음은 무시했어요: {ignored}."),
-    locked_note=("🔒 Your teacher fixed: {names}.", "🔒 선생님이 고정한 설정: {names}."),
-    must_be_one_of=("must be one of {choices}", "{choices} 중 하나여야 해요"),
-    must_be_number=("must be a number from {low:g} to {high:g}", "{low:g}부터 {high:g}까지의 수여야 해요"),
-    must_be_whole=("must be a whole number from {low:g} to {high:g}", "{low:g}부터 {high:g}까지의 정수여야 해요"),
-    must_be_flag=("must be true or false", "true 또는 false여야 해요"),
-)
+T = i18n.Texts("links")
 # what a locked control is called in the note: in English its link name, in Korean the name the tab shows
-CONTROL_NAMES = i18n.Texts(
-    "links-controls",
-    model=("model", "모델"), lr=("lr", "학습률"), epochs=("epochs", "에포크"), patience=("patience", "인내 횟수"),
-    batch=("batch", "배치 크기"), examples=("examples", "학습 예시 수"), hidden=("hidden", "은닉층 크기"),
-    dropout=("dropout", "드롭아웃"), init=("init", "가중치 초기화"), bidirectional=("bidirectional", "양방향"),
-)
+CONTROL_NAMES = i18n.Texts("links-controls")
 class Invalid(ValueError):
     """A link value that is wrong: what it must be, as a key of T and its fields, so a note can say it in any
     language; str() is the English."""
@@ -63,15 +47,15 @@ class Invalid(ValueError):
         return T.say(self.key, language, **self.values)
 
 
-# the copy button's second step, in the browser: the page's address + the query (+ lang=ko when the page is in
-# Korean, ui/i18n.py sets <html lang>), put on the clipboard
+# the copy button's second step, in the browser: the page's address + the query (+ lang=<code> when the page is not
+# in the default language, ui/i18n.py sets <html lang>), put on the clipboard
 COPY = """(query) => {
     if (!query || !query.startsWith("?")) return query;
-    const lang = document.documentElement.lang === "ko" ? "&lang=ko" : "";
+    const lang = document.documentElement.lang !== DEFAULT ? `&lang=${document.documentElement.lang}` : "";
     const url = window.location.origin + window.location.pathname + query + lang;
     try { navigator.clipboard.writeText(url).catch(() => {}); } catch (error) {}
     return url;
-}"""
+}""".replace("DEFAULT", json.dumps(i18n.DEFAULT))
 
 
 @dataclass
@@ -145,7 +129,7 @@ def parse(params: dict[str, str]) -> Opened:
     return opened
 
 
-FIRST_KIND = "cnn"  # the Retrain tab opens with it (ui/tabs/retrain.py)
+FIRST_KIND = "cnn"  # the Retrain tab opens with it (ui/retrain/layout.py)
 
 
 def _value(name: str, text: str, kind):

@@ -16,7 +16,7 @@ holds only that placeholder, so nothing is announced and nothing takes room.
 
 The script marks the verdict of tab 1 and the retrain status as live regions
 (a screen reader speaks them when they change: gradio's Markdown has no
-attribute for it), writes each plot's text summary (ui/plots.py puts it in
+attribute for it), writes each plot's text summary (figures/plots.py puts it in
 the figure as `layout.meta.summary`) as a caption under the plot, and lets
 the arrow keys move along a tab list and choose in a radio group (gradio
 6.31's tabs take Tab only, and its radios are not grouped for the browser).
@@ -116,15 +116,7 @@ JS = """
 """.replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS))
 
 
-T = i18n.Texts(
-    "page",
-    title=("# Deep-learning playground", "# 딥러닝 놀이터"),
-    intro=("Draw a digit for a **DNN** and a **CNN**, see how **RNN / LSTM / GRU** read a sentence, and retrain any "
-           "of them right here.", "**DNN**과 **CNN**에게 숫자를 그려 보여 주고, **RNN / LSTM / GRU**가 문장을 어떻게 "
-           "읽는지 살펴보고, 어떤 모델이든 여기서 바로 다시 학습시켜 보세요."),
-    not_loaded=("The shipped **{kind}** model could not be loaded: {error}.",
-                "기본 제공 **{kind}** 모델을 불러오지 못했어요: {error}."),
-)
+T = i18n.Texts("page")
 
 
 def header(load_errors: dict[str, str]) -> gr.Radio:
@@ -135,7 +127,7 @@ def header(load_errors: dict[str, str]) -> gr.Radio:
         language = i18n.switch()
     gr.Markdown(T["intro"], elem_id="intro")
     if load_errors:
-        gr.Markdown(i18n.Texts("page-errors", all=tuple("⚠️ " + " ".join(
-            T.say("not_loaded", lang, kind=i18n.kind_title(kind, lang), error=error)
-            for kind, error in load_errors.items()) for lang in i18n.LANGUAGES))["all"])
+        warnings = {code: "⚠️ " + " ".join(T.say("not_loaded", code, kind=i18n.kind_title(kind, code), error=error)
+                                           for kind, error in load_errors.items()) for code in i18n.LANGUAGES}
+        gr.Markdown(i18n.static(warnings))
     return language

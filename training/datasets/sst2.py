@@ -1,0 +1,64 @@
+"""SST-2 at the sentence level, from `<dir>/sst2/{train,dev,test}.txt` (one "label sentence" a line); when
+missing and online, fetched from the Hub dataset SetFit/sst2 and written in that form.
+"""
+import json
+import os
+from pathlib import Path
+
+import torch
+
+from models.text import build_vocab, encode
+from training.datasets.common import Split, data_dir, missing, reachable
+
+TRAIN_SIZE = 6_920  # sentences in train.txt (the split of Kim 2014 and most papers since)
+SST2_FILES = {"train": "train", "val": "dev", "test": "test"}
+HUB_FILES = {"train": "train.jsonl", "dev": "validation.jsonl", "test": "test.jsonl"}
+
+
+def read_sst2_file(path: Path) -> tuple[list[list[str]], list[int]]:
+    """Parse "label sentence" lines into token lists and labels; blank lines are skipped."""
+    sentences, labels = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, _, text = line.strip().partition(" ")
+        if label not in ("0", "1"):
+            raise ValueError(f"{path}:{number}: expected a 0/1 label first, got {label!r}")
+        sentences.append(text.split())  # the files are tokenised already
+        labels.append(int(label))
+    return sentences, labels
+
+
+def fetch_sst2(folder: Path) -> None:
+    """Download the sentence-level SST-2 split from the Hub and write it as train/dev/test.txt."""
+    from huggingface_hub import constants, hf_hub_download
+
+    if constants.HF_HUB_OFFLINE or not reachable(constants.ENDPOINT):
+        raise OSError("there is no connection to the Hugging Face Hub")  # it would retry for about 30 s
+    sources = {name: hf_hub_download("SetFit/sst2", remote, repo_type="dataset")
+               for name, remote in HUB_FILES.items()}
+    folder.mkdir(parents=True, exist_ok=True)  # only once everything is here: no empty folder when offline
+    for name, source in sources.items():
+        rows = [json.loads(line) for line in Path(source).read_text().splitlines() if line.strip()]
+        lines = [f"{row['label']} {row['text']}" for row in rows]
+        tmp = folder / f".{name}.txt.tmp"
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, folder / f"{name}.txt")
+
+
+def load_sst2(path: str | None = None, vocab: list[str] | None = None,
+              min_freq: int = 2) -> tuple[dict[str, Split], list[str]]:
+    """SST-2 as padded token ids + lengths per split, and the vocabulary (built from train unless given)."""
+    folder = data_dir(path) / "sst2"
+    if not (folder / "train.txt").exists():
+        try:
+            fetch_sst2(folder)
+        except Exception as error:
+            raise missing("SST-2", folder, f"could not be downloaded ({error})") from None
+    parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
+    vocab = vocab or build_vocab(parsed["train"][0], min_freq=min_freq)
+    splits = {}
+    for split, (sentences, labels) in parsed.items():
+        ids, lengths = encode(sentences, vocab)
+        splits[split] = Split((ids, lengths), torch.tensor(labels))
+    return splits, vocab

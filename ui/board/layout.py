@@ -1,0 +1,312 @@
+"""Tab 5: the class board. A teacher creates a class; students with its code post a finished run and everyone
+with the code sees the board, sorted and filtered, with test accuracy plotted against the setting studied.
+
+The store is ui/board/store.py (a database); a student's run comes from the session's
+history on the server (ui/history.py), so a post carries only numbers this
+server measured. Every value a client sends is checked (a gr.Error naming the
+field). API: board_create, board_post, board_show, board_delete, board_close.
+Messages, headers and the plot come in the language of the request (ui/i18n.py);
+the values sent and stored (sort, model, study, nicknames) stay as they are.
+"""
+import html
+import re
+import time
+
+import gradio as gr
+import plotly.graph_objects as go
+
+from models import registry
+from ui import i18n, inputs
+from ui.board.store import SORTS, STUDIES, STUDY_NAMES, BoardError, setting_of
+from ui.history import layout, settings_text
+from ui.state import AppState, session_of
+
+ALL_MODELS = "all models"  # the models dropdown's value for no filter (an API value: stays English)
+T = i18n.Texts("board-tab")
+SORT_NAMES = {"test accuracy": "sort_accuracy", "newest": "sort_newest", "nickname": "sort_nickname",
+              "setting": "sort_setting"}  # SORTS' values (the API's) → their names on the page
+COLUMN_KEYS = ["col_post", "col_nickname", "col_model", "col_setting", "col_accuracy", "col_seconds", "col_settings",
+               "col_posted"]
+COLUMNS = [T.say(key, "en") for key in COLUMN_KEYS]
+
+
+def columns(language: str) -> list[str]:
+    return [T.say(key, language) for key in COLUMN_KEYS]
+
+
+def _refused(error: BoardError, language: str) -> gr.Error:
+    return gr.Error(error.say(language))
+
+
+def _checked(language: str, refusal: str, check, *args, **values):
+    """`check(*args)` from ui/inputs.py, whose refusal is English: in another language, this tab's own words."""
+    try:
+        return check(*args)
+    except gr.Error:
+        if language == i18n.DEFAULT:
+            raise
+        raise gr.Error(T.say(refusal, language, **values)) from None
+
+
+def postable(state: AppState, request: gr.Request | None) -> list:
+    """This session's runs that can be posted (those with a test accuracy), newest first, as dropdown choices."""
+    language = i18n.language(request)
+    return [(r.labelled(language), r.number) for r in reversed(state.history.runs(session_of(request)))
+            if r.test_accuracy is not None]
+
+
+class Views:
+    """Boards as last shown, by (class, sort, model filter, language), for `ttl` seconds.
+
+    Thirty students refresh a board every few seconds, and each refresh built the same plotly figure again on the
+    server's one Python thread, beside the class's drawings: with 30 board students the digit prediction's round
+    trip rose to p95 2.3 s (benchmarks/load.py --board 30, on a shared machine). A post, a deletion or a closing
+    made here clears that class at once; one made by another replica of the app shows within `ttl`."""
+
+    def __init__(self, ttl: float = 2.0, most: int = 2_000):
+        self.ttl, self.most = ttl, most
+        self._shown: dict[tuple, tuple[float, tuple]] = {}
+
+    def get(self, key: tuple) -> tuple | None:
+        found = self._shown.get(key)
+        return found[1] if found is not None and time.monotonic() - found[0] < self.ttl else None
+
+    def put(self, key: tuple, view: tuple) -> None:
+        if len(self._shown) >= self.most:
+            self._shown.clear()
+        self._shown[key] = (time.monotonic(), view)
+
+    def forget(self, code) -> None:
+        code = str(code).strip().upper()
+        for key in [k for k in list(self._shown) if k[0] == code]:
+            self._shown.pop(key, None)
+
+
+def make_handlers(state: AppState) -> dict:
+    views = Views()
+
+    def board_create(title, study, request: gr.Request = None):
+        language = i18n.language(request)
+        study = _checked(language, "bad_study", inputs.choice, study, "setting studied", list(STUDIES),
+                         choices=", ".join(STUDIES))
+        title = inputs.text(title)
+        if message := inputs.too_long(title, "The class name"):
+            raise gr.Error(message if language == i18n.DEFAULT else
+                           T.say("long_title", language, count=len(title), most=inputs.MAX_TEXT_CHARS))
+        code, key = state.board.create(title or T.say("default_title", language), study)
+        link = f"{_origin(request)}?tab=board&code={code}"
+        created = T.say("created", language, code=code, study=STUDY_NAMES.say(study, language), link=link,
+                        teacher_key=key)
+        return created, code, key
+
+    def board_post(code, nickname, run, request: gr.Request = None):
+        """Post one of this session's finished runs (`run`: its number; None: the latest) under `nickname`."""
+        language = i18n.language(request)
+        session = session_of(request)
+        runs = [r for r in state.history.runs(session) if r.test_accuracy is not None]
+        if run is None and runs:
+            chosen = runs[-1]
+        else:
+            number = _checked(language, "bad_run", inputs.number, run, "run", 1, 10**9, True) \
+                if run is not None else None
+            chosen = next((r for r in runs if r.number == number), None)
+            if chosen is None:
+                raise gr.Error(T.say("no_run", language) if not runs else
+                               T.say("unknown_run", language, number=number))
+        try:
+            number = state.board.post(code, nickname, chosen, f"{session}:{chosen.number}")
+            views.forget(code)
+        except BoardError as error:
+            raise _refused(error, language) from None
+        return T.say("posted", language, number=number, run=chosen.labelled(language))
+
+    def board_show(code, sort, model, request: gr.Request = None):
+        """The board of class `code`: (note, table, plot), sorted by `sort` and keeping only `model` runs."""
+        language = i18n.language(request)
+        sort = _checked(language, "bad_sort", inputs.choice, sort, "sort", list(SORTS), choices=", ".join(SORTS))
+        models = [ALL_MODELS, *registry.retrainable()]
+        model = _checked(language, "bad_model", inputs.choice, model, "model", models, choices=", ".join(models))
+        key = (str(code).strip().upper(), sort, model, language)
+        if (shown := views.get(key)) is not None:
+            return shown
+        try:
+            info, found = state.board.posts(code)
+        except BoardError as error:
+            raise _refused(error, language) from None
+        if model != ALL_MODELS:
+            found = [p for p in found if p.kind == model]
+        newest_first = SORTS[sort] in ("test_accuracy", "posted")
+        found = sorted(found, key=_sort_key(SORTS[sort], info.study), reverse=newest_first)
+        best = max(found, key=lambda p: p.test_accuracy, default=None)
+        best_text = "" if best is None else T.say(
+            "best", language, accuracy=best.test_accuracy, nickname=plain(best.nickname),
+            setting=_shown(setting_of(best, info.study)))
+        note = T.say("board_note", language, title=plain(info.title), count=len(found),
+                     study=STUDY_NAMES.say(info.study, language),
+                     closed=T.say("is_closed", language) if info.closed else "", best=best_text)
+        rows = [[p.id, p.nickname, p.kind, _shown(setting_of(p, info.study)), f"{p.test_accuracy:.2%}",
+                 round(p.seconds, 1), settings_text(p.settings, language=language),
+                 time.strftime("%H:%M", time.gmtime(p.posted))] for p in found]
+        shown = note, _table(rows, language), plot(found, info.study, language=language)
+        views.put(key, shown)
+        return shown
+
+    def board_delete(code, key, post, request: gr.Request = None):
+        language = i18n.language(request)
+        number = _checked(language, "bad_post", inputs.number, post, "post", 1, 2**31 - 1, True)  # an SQL INTEGER
+        try:
+            state.board.delete(code, inputs.text(key), number)
+            views.forget(code)
+        except BoardError as error:
+            raise _refused(error, language) from None
+        return T.say("deleted", language, number=number)
+
+    def board_close(code, key, request: gr.Request = None):
+        language = i18n.language(request)
+        try:
+            state.board.close(code, inputs.text(key))
+            views.forget(code)
+        except BoardError as error:
+            raise _refused(error, language) from None
+        return T.say("closed_note", language)
+
+    def runs_to_post(table=None, request: gr.Request = None):
+        """The run dropdown's choices for this browser, and an empty board's headers in its language (a
+        gr.Dataframe shows its build-time headers as they are, untranslated)."""
+        choices = postable(state, request)
+        rows = table.get("data") if isinstance(table, dict) else None
+        blank = not rows or all(cell in ("", None) for row in rows for cell in row)
+        return (gr.update(choices=choices, value=choices[0][1] if choices else None),
+                _table([], i18n.language(request)) if blank else gr.update())
+
+    return dict(board_create=board_create, board_post=board_post, board_show=board_show, board_delete=board_delete,
+                board_close=board_close, runs_to_post=runs_to_post)
+
+
+def _table(rows: list, language: str) -> dict:
+    headers = columns(language)
+    return {"headers": headers, "data": rows or [[""] * len(headers)]}
+
+
+def plain(text: str) -> str:
+    """`text` shown as typed inside Markdown: HTML escaped, and every Markdown sign taken literally (a nickname
+    like ![x](http://…) must not load an image on thirty screens)."""
+    return re.sub(r"([\\`*_\[\]()#+\-.!|~{}])", r"\\\1", html.escape(text))
+
+
+def _origin(request: gr.Request | None) -> str:
+    """The page's address as the browser sees it, for links (from the request's headers; relative without one)."""
+    headers = getattr(request, "headers", None) or {}
+    origin = headers.get("origin")
+    if not origin and headers.get("host"):
+        origin = f"http://{headers['host']}"
+    return f"{origin}/" if origin else "/"
+
+
+def _sort_key(column: str, study: str):
+    if column == "setting":
+        return lambda p: (_number_or_text(setting_of(p, study)), -p.test_accuracy)
+    return lambda p: getattr(p, column) if column != "nickname" else p.nickname.casefold()
+
+
+def _number_or_text(value) -> tuple:
+    return (0, float(value), "") if isinstance(value, (int, float)) and not isinstance(value, bool) else \
+        (1, 0.0, str(value))
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def plot(found: list, study: str, *, language: str = "en") -> go.Figure:
+    """Test accuracy against the studied setting: one point per post (nickname on hover), one colour per model,
+    and the class mean at each value."""
+    fig = go.Figure()
+    numeric = all(isinstance(setting_of(p, study), (int, float)) and not isinstance(setting_of(p, study), bool)
+                  for p in found if setting_of(p, study) is not None)
+    for kind in sorted({p.kind for p in found}):
+        mine = [p for p in found if p.kind == kind and setting_of(p, study) is not None]
+        fig.add_trace(go.Scatter(
+            x=[setting_of(p, study) if numeric else str(setting_of(p, study)) for p in mine],
+            y=[p.test_accuracy for p in mine], mode="markers", name=kind.upper(), marker=dict(size=10),
+            text=[html.escape(p.nickname) for p in mine],  # plotly reads <b>, <a>… in labels: a nickname stays text
+            hovertemplate="%{text}: %{y:.2%}<extra>" + kind.upper() + "</extra>"))
+    by_value: dict = {}
+    for p in found:
+        if (value := setting_of(p, study)) is not None:
+            by_value.setdefault(value if numeric else str(value), []).append(p.test_accuracy)
+    if by_value:
+        xs = sorted(by_value, key=_number_or_text)
+        fig.add_trace(go.Scatter(x=xs, y=[sum(by_value[x]) / len(by_value[x]) for x in xs], mode="lines+markers",
+                                 name=T.say("class_mean", language), line=dict(color="#6b7280", dash="dash")))
+    if numeric and study == "lr":
+        fig.update_xaxes(type="log")
+    elif not numeric:
+        fig.update_xaxes(type="category")
+    study_name = STUDY_NAMES.say(study, language)
+    fig.update_xaxes(title_text=study_name)
+    fig.update_yaxes(title_text=T.say("accuracy_axis", language), tickformat=".0%")
+    fig.update_layout(title=T.say("plot_title", language, study=study_name))
+    return layout(fig, 380)
+
+
+def _kind_title(kind: str):
+    return i18n.KIND_TITLES[kind] if kind in i18n.KIND_TITLES else kind
+
+
+def build(state: AppState, session: gr.State) -> dict:
+    """The tab; returns the components the teacher links fill (ui/links.py)."""
+    handlers = make_handlers(state)
+    with gr.Tab(T["tab"], id="board") as tab:
+        gr.Markdown(T["intro"])
+        with gr.Row():
+            code = gr.Textbox(label=T["code"], max_length=16, elem_id="board-code")
+            nickname = gr.Textbox(label=T["nickname"], max_length=24, elem_id="board-nickname")
+            run = gr.Dropdown([], label=T["run"], elem_id="board-run")
+        with gr.Row():
+            post = gr.Button(T["post"], variant="primary", elem_id="board-post")
+            show = gr.Button(T["show"], elem_id="board-show")
+        with gr.Row():
+            sort = gr.Dropdown([(T[SORT_NAMES[name]], name) for name in SORTS], value="test accuracy",
+                               label=T["sort"])
+            model = gr.Dropdown([(T["all_models"], ALL_MODELS)] + [(_kind_title(kind), kind)
+                                                                   for kind in registry.retrainable()],
+                                value=ALL_MODELS, label=T["models"])
+        message = gr.Markdown(elem_id="board-message")
+        note = gr.Markdown(elem_id="board-note")
+        table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search", elem_id="board-table")
+        figure = gr.Plot(show_label=False, elem_id="board-plot")
+        with gr.Accordion(T["teachers"], open=False):
+            gr.Markdown(T["teacher_intro"])
+            with gr.Row():
+                title = gr.Textbox(label=T["title"], max_length=80)
+                study = gr.Dropdown([(STUDY_NAMES[name], name) for name in STUDIES], value="lr", label=T["study"])
+            create = gr.Button(T["create"])
+            created = gr.Markdown(elem_id="board-created")
+            key = gr.Textbox(label=T["key"], type="password")
+            with gr.Row():
+                post_number = gr.Number(label=T["post_number"], precision=0, minimum=1)
+                delete = gr.Button(T["delete"], variant="stop")
+                close = gr.Button(T["close"], variant="stop")
+            teacher_note = gr.Markdown()
+    # preprocess=False: values reach the handlers as sent and each is checked there (the run dropdown's choices
+    # differ per browser; gradio's own check would compare an API client's run with the empty initial list)
+    raw = dict(preprocess=False)
+    # boards are drawn two at a time, however many students refresh: the rest wait in the queue, not on the CPU
+    showing = dict(raw, concurrency_id="board", concurrency_limit=2)
+    board, shown = [note, table, figure], [code, sort, model]
+    tab.select(handlers["runs_to_post"], table, [run, table], api_name=False, queue=False, show_progress="hidden",
+               **raw)
+    create.click(handlers["board_create"], [title, study], [created, code, key], api_name="board_create", **raw)
+    post.click(handlers["board_post"], [code, nickname, run], message, api_name="board_post", **raw).success(
+        handlers["board_show"], shown, board, api_name=False, **showing)
+    show.click(handlers["board_show"], shown, board, api_name="board_show", **showing)
+    for control in (sort, model):
+        control.input(handlers["board_show"], shown, board, api_name=False, **showing)
+    delete.click(handlers["board_delete"], [code, key, post_number], teacher_note, api_name="board_delete",
+                 **raw).success(handlers["board_show"], shown, board, api_name=False, **showing)
+    close.click(handlers["board_close"], [code, key], teacher_note, api_name="board_close", **raw).success(
+        handlers["board_show"], shown, board, api_name=False, **showing)
+    return {"code": code, "tab": tab}

@@ -1,0 +1,257 @@
+"""The class board: a teacher's class code, the runs students post to it, kept in a real database.
+
+SQLAlchemy Core over any database it has a driver for: SQLite in a file by
+default (nothing to set up), or a URL given with `--database` or the
+PLAYGROUND_DATABASE environment variable, e.g.
+`postgresql+psycopg://user:password@host/playground`, so that several
+replicas of the app behind a load balancer share one board. The tables are
+created on first use.
+
+Access: creating a class returns two secrets. The class code (8 letters and
+digits, 31^8 ≈ 8.5e11 codes) lets a student post and read that class's board
+and nothing else: every query names one code. The teacher key (a 128-bit token)
+deletes posts and closes the board; only its SHA-256 is stored, compared in
+constant time. A post holds only what the server measured (a Run from the
+session's history, ui/history.py) plus a nickname, checked here: 1–24
+printable characters. A nickname is plain text: it is stored as typed and
+escaped wherever it is shown (the board's table shows text, its plot gets it
+HTML-escaped, since plotly reads a few tags in labels).
+"""
+import hashlib
+import hmac
+import json
+import math
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ui import i18n
+
+ENVIRONMENT = "PLAYGROUND_DATABASE"
+DEFAULT_URL = "sqlite:///class-board.sqlite3"  # a file in the working directory
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by thirty students
+CODE_LENGTH = 8
+MAX_NICKNAME = 24
+MAX_TITLE = 80
+MAX_POSTS = 500  # per class: a class of thirty posting a dozen runs each, and a bound on what a code can fill
+BOARD_ROWS = 200  # rows one refresh reads at most
+
+# what the teacher can choose to study: the x axis of the board's plot
+STUDY_NAMES = i18n.Texts("board-studies")
+STUDIES = {name: STUDY_NAMES.say(name, "en") for name in STUDY_NAMES.names()}
+SORTS = {"test accuracy": "test_accuracy", "newest": "posted", "nickname": "nickname", "setting": "setting"}
+
+metadata = sa.MetaData()
+class_table = sa.Table(
+    "board_classes", metadata,
+    sa.Column("code", sa.String(CODE_LENGTH), primary_key=True),
+    sa.Column("teacher_key_sha256", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(MAX_TITLE), nullable=False),
+    sa.Column("study", sa.String(20), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("closed", sa.Boolean, nullable=False, default=False),
+)
+post_table = sa.Table(
+    "board_posts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(CODE_LENGTH), sa.ForeignKey("board_classes.code", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("nickname", sa.String(MAX_NICKNAME), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),  # JSON
+    sa.Column("test_accuracy", sa.Float, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("run_key", sa.String(64), nullable=False),  # SHA-256 of session + run number: one post per run
+    sa.Column("posted", sa.Float, nullable=False),
+    sa.UniqueConstraint("code", "run_key", name="one_post_per_run"),
+)
+
+
+# the refusals, for the student or teacher who asked
+T = i18n.Texts("board")
+
+
+class BoardError(ValueError):
+    """A request the board refuses: `str(error)` in English, `say(language)` in the language of who asked."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(T.say(key, "en", **values))
+        self.key, self.values = key, values
+
+    def say(self, language: str) -> str:
+        return T.say(self.key, language, **self.values)
+
+
+@dataclass
+class Post:
+    id: int
+    nickname: str
+    kind: str
+    settings: dict
+    test_accuracy: float
+    seconds: float
+    posted: float
+
+
+@dataclass
+class ClassInfo:
+    code: str
+    title: str
+    study: str
+    closed: bool
+
+
+def database_url() -> str:
+    return os.environ.get(ENVIRONMENT) or DEFAULT_URL
+
+
+def check_code(code) -> str:
+    code = code.strip().upper() if isinstance(code, str) else ""
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise BoardError("bad_code", length=CODE_LENGTH)
+    return code
+
+
+def check_nickname(nickname) -> str:
+    nickname = " ".join(nickname.split()) if isinstance(nickname, str) else ""
+    if not 1 <= len(nickname) <= MAX_NICKNAME or not nickname.isprintable():
+        raise BoardError("bad_nickname", most=MAX_NICKNAME)
+    return nickname
+
+
+def _sha256(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Board:
+    """The boards of every class, in the database at `url` (database_url() when None), connected on first use."""
+
+    def __init__(self, url: str | None = None):
+        self._url = url
+        self._engine: sa.Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> sa.Engine:
+        with self._lock:
+            if self._engine is None:
+                url = sa.make_url(self._url or database_url())
+                options = {"pool_pre_ping": True}
+                if url.get_backend_name() == "sqlite":
+                    # one file shared by the server's threads (and by replicas on one machine); a writer waits
+                    # up to 10 s for another instead of failing with "database is locked"
+                    options = {"connect_args": {"check_same_thread": False, "timeout": 10}}
+                engine = sa.create_engine(url, **options)
+                if url.get_backend_name() == "sqlite":
+                    sa.event.listen(engine, "connect", _sqlite_pragmas)
+                metadata.create_all(engine)
+                self._engine = engine
+            return self._engine
+
+    def dispose(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    # ---- the teacher --------------------------------------------------------------------------------------------
+
+    def create(self, title: str, study: str) -> tuple[str, str]:
+        """A new class: (class code for the students, teacher key). The key is shown once and stored hashed."""
+        if study not in STUDIES:
+            raise BoardError("bad_study", names=", ".join(STUDIES))
+        title = " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else ""
+        key = secrets.token_urlsafe(16)
+        for _ in range(5):  # a clash among 8.5e11 codes is unlikely; try again if it happens
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                with self.engine.begin() as db:
+                    db.execute(class_table.insert().values(code=code, teacher_key_sha256=_sha256(key),
+                                                           title=title, study=study, created=time.time(),
+                                                           closed=False))
+                return code, key
+            except sa.exc.IntegrityError:
+                continue
+        raise RuntimeError("could not find a free class code")
+
+    def delete(self, code, key, post_id: int) -> None:
+        code = self._teacher(code, key)
+        with self.engine.begin() as db:
+            gone = db.execute(post_table.delete().where(post_table.c.code == code,
+                                                        post_table.c.id == post_id)).rowcount
+        if not gone:
+            raise BoardError("no_post", number=post_id)
+
+    def close(self, code, key) -> None:
+        code = self._teacher(code, key)
+        with self.engine.begin() as db:
+            db.execute(class_table.update().where(class_table.c.code == code).values(closed=True))
+
+    def _teacher(self, code, key) -> str:
+        info = self.info(code)
+        with self.engine.connect() as db:
+            stored = db.execute(sa.select(class_table.c.teacher_key_sha256)
+                                .where(class_table.c.code == info.code)).scalar()
+        if not isinstance(key, str) or not hmac.compare_digest(stored, _sha256(key.strip())):
+            raise BoardError("wrong_key")
+        return info.code
+
+    # ---- the students -------------------------------------------------------------------------------------------
+
+    def info(self, code) -> ClassInfo:
+        code = check_code(code)
+        with self.engine.connect() as db:
+            c = class_table.c
+            row = db.execute(sa.select(c.code, c.title, c.study, c.closed).where(c.code == code)).first()
+        if row is None:
+            raise BoardError("unknown_code")
+        return ClassInfo(row.code, row.title, row.study, bool(row.closed))
+
+    def post(self, code, nickname, run, run_key: str) -> int:
+        """Post a finished run (ui.history.Run with a test accuracy) under `nickname`; returns the post's number."""
+        nickname = check_nickname(nickname)
+        info = self.info(code)
+        if info.closed:
+            raise BoardError("closed")
+        with self.engine.begin() as db:
+            count = db.execute(sa.select(sa.func.count()).select_from(post_table)
+                               .where(post_table.c.code == info.code)).scalar()
+            if count >= MAX_POSTS:
+                raise BoardError("full", most=MAX_POSTS)
+            settings = {k: v for k, v in run.settings.items() if k != "log_every"}
+            try:
+                result = db.execute(post_table.insert().values(
+                    code=info.code, nickname=nickname, kind=run.kind, settings=json.dumps(settings),
+                    test_accuracy=float(run.test_accuracy), seconds=float(run.seconds), run_key=_sha256(run_key),
+                    posted=time.time()))
+            except sa.exc.IntegrityError:
+                raise BoardError("already") from None
+            return int(result.inserted_primary_key[0])
+
+    def posts(self, code) -> tuple[ClassInfo, list[Post]]:
+        """The class and its posts (newest first, at most BOARD_ROWS)."""
+        info = self.info(code)
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(post_table).where(post_table.c.code == info.code)
+                              .order_by(post_table.c.posted.desc(), post_table.c.id.desc()).limit(BOARD_ROWS)).all()
+        return info, [Post(r.id, r.nickname, r.kind, json.loads(r.settings), r.test_accuracy, r.seconds, r.posted)
+                      for r in rows]
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def setting_of(post: Post, study: str):
+    """The studied setting's value in a post (the model's name for "kind"), or None when the run had none."""
+    if study == "kind":
+        return post.kind
+    value = post.settings.get(study)
+    return value if not isinstance(value, float) or math.isfinite(value) else None

@@ -1,0 +1,97 @@
+"""Text for a training run: the status line with its progress bar, the test scores, and the Retrain tab's messages.
+
+Every function takes the request's `language` (ui/i18n.py); the handlers of tab 3 (ui/<tab>/handlers.py Lab.train,
+Lab.stop, Lab.push_to_hub) take their messages from here, so the tab's wording is in one place.
+"""
+import math
+import re
+
+from training.loop import FitResult, Progress
+from ui import i18n
+
+T = i18n.Texts("report")
+_TRAINING_MESSAGES = {  # each English message of training/loop.py as a pattern, by its key in T
+    "loss_diverged": re.compile(r"The loss reached (?P<loss>\S+) in epoch (?P<epoch>\d+), batch (?P<batch>\d+): "
+                                r"training diverged\. Try a smaller learning rate than (?P<lr>\S+)\."),
+    "val_diverged": re.compile(r"The validation loss reached (?P<loss>\S+) after epoch (?P<epoch>\d+): training "
+                               r"diverged\. Try a smaller learning rate than (?P<lr>\S+)\."),
+}
+
+
+def say(key: str, language: str, **values) -> str:
+    """One of this module's messages (T) in `language`, for the handlers that answer with it."""
+    return T.say(key, language, **values)
+
+
+def training_message(message: str, *, language: str = "en") -> str:
+    """A message of the training code (English) in `language`; one it does not know stays as it is."""
+    if language == "en":
+        return message
+    for key, pattern in _TRAINING_MESSAGES.items():
+        found = pattern.fullmatch(message.strip())
+        if found:
+            return T.say(key, language, **found.groupdict())
+    return message
+
+
+def progress_html(text: str, fraction: float | None = None) -> str:
+    bar = "" if fraction is None else f'<progress value="{fraction:.3f}" max="1"></progress>'
+    return f"<div>{text}</div>{bar}"
+
+
+def starting(kind: str, *, language: str = "en") -> str:
+    """The status as a run is sent to a worker."""
+    return progress_html(T.say("starting", language, kind=kind.upper()), 0)
+
+
+def failed(message: str, *, language: str = "en") -> str:
+    """The status of a run that ended with an error (`message`, possibly English from training/loop.py)."""
+    return progress_html(T.say("failed", language, message=training_message(message, language=language)))
+
+
+def running(kind: str, p: Progress, *, language: str = "en") -> str:
+    """The status while training: epoch, batch and loss, and a bar for the whole run."""
+    done = (p.epoch - 1 + (p.batch / p.batches if p.batches else 1)) / p.epochs
+    stage = "pretraining" if p.stage == "pretrain" else "running"
+    text = T.say(stage, language, kind=kind.upper(), epoch=p.epoch, epochs=p.epochs) + (
+        T.say("batch", language, batch=p.batch, batches=p.batches, loss=p.loss) if p.stats is None else "")
+    return progress_html(text, done)
+
+
+def finished(fit: FitResult, *, language: str = "en") -> str:
+    why = f" {training_message(fit.message, language=language)}" if fit.message else ""
+    text = T.say("finished", language, why=T.say(fit.stop_reason, language), epochs=len(fit.history),
+                 seconds=fit.seconds, best=fit.best_epoch)
+    return progress_html(text + why, 1)
+
+
+def zeros_note(init: str | None, metrics: dict, *, language: str = "en") -> str:
+    """Why a run that started from all-zero weights did not learn, when it did not; "" otherwise."""
+    matrix = metrics["confusion_matrix"]
+    majority = max(sum(row) for row in matrix) / max(1, metrics["n"])  # always answering the most common class
+    if init != "zeros" or metrics["accuracy"] > majority + 0.05:
+        return ""
+    note = T.say("zeros_note", language, accuracy=metrics["accuracy"], majority=majority)
+    return f"<div id='zeros-note'>{note}</div>"
+
+
+def scores(metrics: dict, kind: str, *, language: str = "en") -> str:
+    """The test metrics in one paragraph, and what the retrained model now does."""
+    m = metrics
+    return T.say("scores", language, n=m["n"], accuracy=m["accuracy"], precision=m["precision_macro"],
+                 recall=m["recall_macro"], f1=m["f1_macro"], auc=_number(m["roc_auc_ovr"], language),
+                 kind=kind.upper())
+
+
+def stop_answer(stopping: bool, *, language: str = "en") -> str:
+    """What the Stop button answers: stopping, or nothing was training."""
+    return progress_html(T.say("stopping" if stopping else "nothing_training", language))
+
+
+def lr_text(log_lr: float, *, language: str = "en") -> str:
+    """The learning rate a slider at 10^`log_lr` gives."""
+    return T.say("learning_rate", language, lr=10 ** log_lr)
+
+
+def _number(value: float, language: str) -> str:
+    return T.say("not_available", language) if math.isnan(value) else f"{value:.3f}"

@@ -1,0 +1,39 @@
+"""The server's state, shared by every tab: the shipped models (and why any failed to load), the training
+workers and stop requests, the models students retrained, every session's run history and the class boards.
+
+Each tab's handlers (ui/<tab>/handlers.py) hold one `AppState`; tests build one with the models they need.
+"""
+import gradio as gr
+
+from ui.board.store import Board
+from ui.history import RunHistory
+from ui.retrain.store import RetrainedModels
+from ui.retrain.workers import StopRequests, WorkerPool
+
+
+def session_of(request: gr.Request | None) -> str | None:
+    """gradio's session hash of the browser tab that asked (None for a call without one)."""
+    return getattr(request, "session_hash", None)
+
+
+class AppState:
+    """The shipped models by kind, why any failed to load (a reason without paths, by kind), the training
+    workers, the stop requests, the models students retrained, their run history and the class boards."""
+
+    def __init__(self, shipped: dict, load_errors: dict[str, str] | None = None, workers: WorkerPool | None = None,
+                 stops: StopRequests | None = None, retrained: RetrainedModels | None = None,
+                 history: RunHistory | None = None, board: Board | None = None):
+        self.shipped, self.load_errors = shipped, load_errors or {}
+        self.workers = WorkerPool() if workers is None else workers
+        self.stops = StopRequests() if stops is None else stops
+        self.retrained = RetrainedModels() if retrained is None else retrained  # an empty one is falsy
+        self.history = RunHistory() if history is None else history  # every finished run of each session
+        self.board = Board() if board is None else board  # the class boards, in the database (ui/board/store.py)
+
+    def model(self, kind: str, request: gr.Request | None):
+        """The model of `kind` that answers this browser session: its own retrained one, else the shipped one."""
+        entry = self.retrained.get(session_of(request), kind)
+        return entry.model if entry is not None else self.shipped.get(kind)
+
+    def is_retrained(self, kind: str, request: gr.Request | None) -> bool:
+        return self.retrained.get(session_of(request), kind) is not None
