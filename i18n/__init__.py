@@ -17,6 +17,7 @@ keys, never sentences. gradio's static-text tables are built from the same files
 (ui/i18n.py).
 """
 import json
+import re
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
@@ -24,6 +25,10 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = {"en": "English", "ko": "한국어"}  # code: the language named in itself, as the switch shows it
 DEFAULT = "en"  # complete; every other locale falls back to it key by key
 COOKIE = "playground-language"  # set by the page's switch, sent with every request the page makes
+# The page's tabs by id, in the order it shows them (ui/tabs.py builds them in this order). A text names a tab by
+# `{tab_<id>}`, which becomes its number, so moving a tab renumbers every text that sends a student there.
+TABS = ("draw", "sentiment", "retrain", "lessons", "board")
+_TAB_FIELD = re.compile(r"\{tab_(\w+)\}")
 
 
 def read_locales(languages=LANGUAGES) -> dict[str, dict[str, str]]:
@@ -35,9 +40,19 @@ CATALOGUE = read_locales()
 
 
 def text(key: str, language: str) -> str:
-    """The text of `key` in `language`, else in English (KeyError when English has no such key either)."""
-    found = CATALOGUE.get(language, {}).get(key)
-    return found if found else CATALOGUE[DEFAULT][key]
+    """The text of `key` in `language`, else in English (KeyError when English has no such key either), with each
+    `{tab_<id>}` replaced by that tab's number."""
+    return with_tab_numbers(CATALOGUE.get(language, {}).get(key) or CATALOGUE[DEFAULT][key])
+
+
+def with_tab_numbers(text: str) -> str:
+    """`text` with each `{tab_<id>}` replaced by the number of that tab (TABS)."""
+    return _TAB_FIELD.sub(lambda field: str(TABS.index(field[1]) + 1), text)
+
+
+def numbered(position: int, title: str) -> str:
+    """A tab's title as the page shows it: "3 · Retrain" for the third (counting from 0: position 2)."""
+    return f"{position + 1} · {title}"
 
 
 def say(key: str, language: str, /, **values) -> str:

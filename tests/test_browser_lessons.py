@@ -36,7 +36,7 @@ def open_lesson(page, name: str) -> None:
 @pytest.mark.parametrize("lesson", [pytest.param(lesson, id=lesson.key, marks=[pytest.mark.data] * (
     lesson.key in DATA_LESSONS)) for lesson in LESSONS])
 def test_a_lesson_runs_at_its_defaults_with_one_click_and_shows_its_plot(page, shots, lesson):  # noqa: F811
-    open_lesson(page, i18n.say(f"lessons.{lesson.key}_tab", "en"))
+    open_lesson(page, i18n.numbered(LESSONS.index(lesson), i18n.say(f"lessons.{lesson.key}_tab", "en")))
     page.locator(f"#run-{lesson.key}").click()
     text = page.locator(f"#text-{lesson.key}")
     page.wait_for_function(f"""() => {{

@@ -23,16 +23,18 @@ import gradio as gr
 from gradio.i18n import I18nData
 
 import i18n
-from i18n import COOKIE, DEFAULT, LANGUAGES, class_name, kind_title, say
+from i18n import COOKIE, DEFAULT, LANGUAGES, TABS, class_name, kind_title, say
 
-__all__ = ["CLASS_NAMES", "DEFAULT", "I18N", "KIND_TITLES", "LANGUAGES", "Texts", "class_name", "kind_title",
+__all__ = ["CLASS_NAMES", "DEFAULT", "I18N", "KIND_TITLES", "LANGUAGES", "TABS", "Texts", "class_name", "kind_title",
            "language", "say", "static", "switch", "translated", "wire"]
 
 
 
 def tables(catalogue: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """gradio's translation tables for a catalogue: every language complete, the keys its file lacks in English."""
-    return {code: {**catalogue[DEFAULT], **texts} for code, texts in catalogue.items()}
+    """gradio's translation tables for a catalogue: every language complete (the keys its file lacks in English),
+    each text as i18n.text gives it (tabs named by their numbers)."""
+    return {code: {key: i18n.with_tab_numbers(texts.get(key) or english) for key, english in catalogue[DEFAULT].items()}
+            for code, texts in catalogue.items()}
 
 
 I18N = gr.I18n(**tables(i18n.CATALOGUE))  # app.py passes it to launch()
@@ -43,6 +45,10 @@ class Texts(i18n.Texts):
 
     def __getitem__(self, name: str) -> I18nData:
         return I18nData(self.key(name))
+
+    def tab(self, name: str, position: int) -> I18nData:
+        """The title of a tab at `position` (from 0), numbered as the page shows it: "3 · Retrain"."""
+        return static({code: i18n.numbered(position, self.say(name, code)) for code in LANGUAGES}, self.key(name))
 
     def static(self, name: str, /, **values) -> I18nData:
         """Static text whose `{fields}` are known when the page is built: each language's text, formatted, under a

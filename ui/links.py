@@ -23,7 +23,6 @@ from ui import i18n
 from ui.board.store import BoardError, check_code
 from ui.inputs import RETRAIN_RANGES
 
-TABS = ("draw", "sentiment", "retrain", "lessons", "board")
 # the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/retrain/layout.py)
 CONTROLS = ("model", "lr", "epochs", "patience", "batch", "examples", "hidden", "dropout", "init", "bidirectional")
 WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hidden": "hidden"}
@@ -92,10 +91,10 @@ def parse(params: dict[str, str]) -> Opened:
     params = {k: v for k, v in params.items() if not k.startswith("_") and k not in GRADIO_PARAMETERS}
     if "tab" in params:
         tab = params.pop("tab").lower()
-        if tab in TABS:
+        if tab in i18n.TABS:
             opened.tab = tab
         else:
-            opened.ignored.append(("ignored_value", dict(name="tab", value=tab, why=_one_of(TABS))))
+            opened.ignored.append(("ignored_value", dict(name="tab", value=tab, why=_one_of(i18n.TABS))))
     if "code" in params:
         try:
             opened.code = check_code(params.pop("code"))

@@ -259,7 +259,7 @@ def _kind_title(kind: str):
 def build(state: AppState, session: gr.State) -> dict:
     """The tab; returns the components the teacher links fill (ui/links.py)."""
     handlers = make_handlers(state)
-    with gr.Tab(T["tab"], id="board") as tab:
+    with gr.Tab(T.tab("tab", i18n.TABS.index("board")), id="board") as tab:
         gr.Markdown(T["intro"])
         with gr.Row():
             code = gr.Textbox(label=T["code"], max_length=16, elem_id="board-code")

@@ -33,7 +33,7 @@ body:has(#verdict .not-a-digit) #digit-answers { filter: grayscale(1); outline: 
 
 def build(state: AppState, session: gr.State) -> None:
     handlers = Handlers(state)
-    with gr.Tab(T["tab"], id="draw"):
+    with gr.Tab(T.tab("tab", i18n.TABS.index("draw")), id="draw"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=300):
                 drawing = pad(elem_id="pad", label=T["pad"])

@@ -27,7 +27,8 @@ from ui import history, i18n, inputs
 from ui.lessons.catalogue import LESSONS, Lesson
 from ui.state import AppState
 
-ORIGINS = ("shipped", "yours (retrained in tab 3)")  # the radio's values (and the API's); shown in the page's language
+ORIGINS = ("shipped", "yours")  # the radio's values (and the API's); shown in the page's language
+ORIGIN_ALIASES = {"yours (retrained in tab 3)": "yours"}  # what the API took before; still taken
 LESSON_EVENT = dict(concurrency_limit=1, concurrency_id="lessons", preprocess=False)
 
 
@@ -52,7 +53,7 @@ def stream(results: Iterator[lessons.Result], figures: int, *, language: str = "
 
 def _origin_models(state: AppState, origin, request: gr.Request | None, language: str) -> tuple[dict, str, str]:
     """The DNN and CNN the student asked for: ({kind: model}, the origin in words, a note when theirs is missing)."""
-    origin = inputs.Fields(T, language).choice(origin, "models", ORIGINS)
+    origin = inputs.Fields(T, language).choice(ORIGIN_ALIASES.get(origin, origin), "models", ORIGINS)
     session = getattr(request, "session_hash", None)
     chosen, note, missing = {}, "", []
     for kind in ("dnn", "cnn"):  # always the digit models: a Fashion-MNIST retrain never shows up here
@@ -162,7 +163,7 @@ def recurrent_lesson(examples, epochs, size, sentences, request: gr.Request = No
 
 def _lesson_tab(state: AppState, lesson: Lesson, handler: Callable, controls: Callable[[], list],
                 extra_inputs: list) -> None:
-    with gr.Tab(T[f"{lesson.key}_tab"], elem_id=f"lesson-{lesson.key}"):
+    with gr.Tab(T.tab(f"{lesson.key}_tab", LESSONS.index(lesson)), elem_id=f"lesson-{lesson.key}"):
         gr.Markdown(T[f"{lesson.key}_about"])
         run = gr.Button(T["run"], variant="primary", elem_id=f"run-{lesson.key}")
         with gr.Accordion(T["vary"], open=False):
@@ -193,7 +194,7 @@ def _choices(*values: str) -> list[tuple[I18nData, str]]:
 def build(state: AppState, session: gr.State) -> None:
     by_key = {lesson.key: lesson for lesson in LESSONS}
     origins = [(T["origin_shipped"], ORIGINS[0]), (T["origin_yours"], ORIGINS[1])]
-    with gr.Tab(T["tab"], id="lessons"):
+    with gr.Tab(T.tab("tab", i18n.TABS.index("lessons")), id="lessons"):
         gr.Markdown(T["intro"])
         with gr.Tabs(elem_id="lessons"):
             d = initialisation.DEFAULTS

@@ -36,7 +36,7 @@ def build(state: AppState, session: gr.State) -> dict:
     handlers = Handlers(state)
     first = registry.get(FIRST_KIND)
     shows = {name: name in first.retrain_controls for name in registry.RETRAIN_CONTROLS}
-    with gr.Tab(T["tab"], id="retrain") as tab:
+    with gr.Tab(T.tab("tab", i18n.TABS.index("retrain")), id="retrain") as tab:
         gr.Markdown(T["intro"])
         with gr.Row():
             with gr.Column(scale=1, min_width=280):

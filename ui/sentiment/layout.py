@@ -34,7 +34,7 @@ EXAMPLE_SENTENCES = [
 
 def build(state: AppState, session: gr.State) -> None:
     handlers = Handlers(state)
-    with gr.Tab(T["tab"], id="sentiment"):
+    with gr.Tab(T.tab("tab", i18n.TABS.index("sentiment")), id="sentiment"):
         with gr.Row():
             with gr.Column():
                 sentence = gr.Textbox(label=T["sentence"], lines=2, max_length=MAX_TEXT_CHARS,
