@@ -98,8 +98,7 @@ register(Kind(
     training=dict(epochs=30, lr=2e-3, batch_size=256, patience=5, cpu_bf16=True),
     retrain_controls=("hidden_size", "dropout", "init"), retrain_subset=5_000, derive=_dnn_widths,
 ))
-# 25 epochs of cosine decay: 15 left the CNN at 99.44% on MNIST's test set, still improving (best epoch 15 of 15);
-# 25 gave 99.53%, best weights from epoch 20 (assets/README.md).
+# 25 epochs of cosine decay: with 15 the CNN was still improving at its last epoch (assets/README.md)
 register(Kind(
     "cnn", "CNN (convolutional)", CNN, CNNConfig, "image", "digits", DIGITS,
     training=dict(epochs=25, lr=3e-3, batch_size=256, patience=4, cpu_bf16=True),
@@ -123,14 +122,8 @@ for _name, _title in (("rnn", "RNN (vanilla recurrent)"), ("lstm", "LSTM"), ("gr
         retrain_controls=("hidden_size", "dropout", "bidirectional"), retrain_subset=6_920,
     ))
 # The same three cells on Korean movie reviews (NSMC), read as subword pieces learnt on its training split
-# (models/korean.py). All 145k training reviews, 128 of one length a batch (by_length, training/loop.py: an LSTM
-# epoch took 35-127 s on 2 busy cores, one of random batches ~3.5 min on 2 idle ones). First 3 epochs of
-# language-model pretraining (training/pretrain.py), then 4 of classification with adversarial pushes on the
-# embeddings (FitConfig.adversarial), cosine decay. On 15k held-out reviews (LSTM): plain training 87.05%, with
-# pretraining 87.90%, with both 88.43%; 5 pretraining epochs instead of 3 added 0.1 point for 5 more minutes.
-# The GRU pretrains 4 epochs: validation loss 0.2697 against 0.2714 with 3 (88.70% against 88.38%), 17 minutes.
-# The Retrain tab starts with 10k reviews: a GRU-KO run of the tab's 5 epochs took 100 s on 2 idle cores (49 s of it
-# pretraining; ~20 s before pretraining and adversarial training), test 81.2%; on 5k, 59 s and 74.0%.
+# (models/korean.py): batches of one length (by_length), language-model pretraining, then classification with
+# adversarial pushes on the embeddings. How each of these was chosen, with the runs: assets/README.md.
 for _cell, _title in (("rnn", "RNN (vanilla recurrent)"), ("lstm", "LSTM"), ("gru", "GRU")):
     register(Kind(
         f"{_cell}-ko", f"{_title}, Korean", SentenceClassifier, KoreanRNNConfig, "text", "nsmc", SENTIMENT,

@@ -11,6 +11,7 @@ from ink.preprocess import ink_from_image, to_mnist
 from models import registry
 from ui import i18n, inputs
 from ui.draw import digit_check, digits
+from ui.html import as_html_image
 from ui.state import AppState
 
 T = i18n.Texts("draw-answer")
@@ -97,11 +98,11 @@ class Handlers:
                            T.say("not_a_digit", language, reason=check.reason, verdict=verdict))
         cnn, dnn = self.state.model("cnn", request), self.state.model("dnn", request)
         norm = (cnn or dnn).config if (cnn or dnn) is not None else models.DNNConfig()
-        steps = digits.as_html_image(digits.strip(pre, norm.mean, norm.std), digits.strip_alt(language=language))
+        steps = as_html_image(digits.strip(pre, norm.mean, norm.std), digits.strip_alt(language=language))
         overlay = ""
         if cnn is not None:
             attribution = digits.saliency(cnn, pre.pixels, int(answers["cnn"]))
             alt = digits.saliency_alt(attribution, pre.pixels, i18n.class_name(answers["cnn"], language),
                                       language=language)
-            overlay = digits.as_html_image(digits.overlay(pre, attribution), alt)
+            overlay = as_html_image(digits.overlay(pre, attribution), alt)
         return verdict, labels["dnn"], labels["cnn"], " · ".join(lines), steps, overlay

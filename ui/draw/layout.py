@@ -53,7 +53,7 @@ def build(state: AppState, session: gr.State) -> None:
         with gr.Row():
             with gr.Column(scale=2):
                 gr.Markdown(T["seen"])
-                # the images come inline in the answer (ui.draw.digits.as_html_image): a gr.Image would write
+                # the images come inline in the answer (ui/html.py): a gr.Image would write
                 # two files per stroke and every browser would then fetch them
                 steps = gr.HTML(elem_id="steps")
                 gr.Markdown(T["steps"], elem_classes="caption-row")

@@ -19,7 +19,7 @@ import torch
 
 from models.korean import detokenize
 from ui import i18n
-from ui.draw.digits import as_html_image
+from ui.html import as_html_image
 
 PER_CELL = 36  # examples shown for one cell: a few dozen, one PNG of 12 columns
 COLUMNS = 12
