@@ -10,7 +10,7 @@ does not scroll under a thumb (touch-action: none).
 Python may set the value too (an example digit): the pad then shows those strokes.
 
 Its own words (the buttons, the canvas's label) follow the page's language, `document.documentElement.lang`,
-which the language switch sets (ui/i18n.py): the page starts in English and turns Korean when that changes to "ko".
+which the language switch sets (ui/i18n.py): the page starts in the default language and follows each change.
 gradio redraws the template only when it would render differently, which this one never does, so the words set
 here stay.
 
@@ -36,10 +36,10 @@ WORDS = {code: {key: T.say(key, code) for key in T.names()} for code in i18n.LAN
 
 TEMPLATE = f"""
 <div class="pad">
-  <canvas width="{CANVAS}" height="{CANVAS}" role="img" aria-label="{T.say('canvas', 'en')}"></canvas>
+  <canvas width="{CANVAS}" height="{CANVAS}" role="img" aria-label="{T.say('canvas', i18n.DEFAULT)}"></canvas>
   <div class="pad-tools">
-    <button type="button" class="pad-undo">{T.say('undo', 'en')}</button>
-    <button type="button" class="pad-clear">{T.say('clear', 'en')}</button>
+    <button type="button" class="pad-undo">{T.say('undo', i18n.DEFAULT)}</button>
+    <button type="button" class="pad-clear">{T.say('clear', i18n.DEFAULT)}</button>
   </div>
 </div>
 """
