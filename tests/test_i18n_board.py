@@ -138,7 +138,8 @@ def test_the_tab_is_built_with_translated_text_only_and_api_values_unchanged(lab
     assert all("__i18n__" in name for choices in dropdowns.values() for name, _ in choices)
     ko = i18n.I18N.translations["ko"]
     title = next(c["props"]["label"] for c in config["components"] if c["type"] == "tabitem")
-    assert ko["board-studies.lr"] == "학습률" and ko[json.loads(title.removeprefix("__i18n__"))["key"]] == "5 · 학급 게시판"
+    title_key = json.loads(title.removeprefix("__i18n__"))["key"]
+    assert ko["board-studies.lr"] == "학습률" and ko[title_key] == "5 · 학급 게시판"
 
 
 def test_through_the_api_a_korean_client_gets_korean_and_others_english(app_url):
