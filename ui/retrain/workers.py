@@ -11,10 +11,12 @@ spawn imports, and the data set, which it keeps), serves one run at a time and
 is reused; the app's concurrency limit for training decides how many exist.
 
 `WorkerPool.stream` sends a run to a worker and turns its reports into a
-generator of `Update`s. A stop request (the Stop button, a cancelled API call,
-a closed tab) marks the run cancelled; the worker checks that before every
-batch, so training stops within a batch or two and the best weights so far are
-kept. `StopRequests` remembers which runs each browser session has going.
+generator of `Update`s. A run trains on the kind's data set, or on examples
+the caller passes (`data`). A stop request (the Stop button, a cancelled API
+call, a closed tab) marks the run cancelled; the worker checks that before
+every batch, so training stops within a batch or two and the best weights so
+far are kept. `StopRequests` remembers which runs each browser session has
+going.
 """
 import contextlib
 import itertools
@@ -42,6 +44,10 @@ UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; ep
 
 T = i18n.Texts("retrain")
 
+# The examples of a run: its splits ("train", "val", "test") and the vocabulary of a text kind (None for images), as
+# training.run.load_data gives them.
+Examples = tuple[dict[str, Split], list[str] | None]
+
 
 @dataclass
 class Update:
@@ -66,10 +72,10 @@ class Finished:
 
 # ---- the worker process ----------------------------------------------------------------------------------------------
 
-_datasets: dict[str, tuple[dict[str, Split], list[str] | None]] = {}  # in a worker process: its data, by dataset
+_datasets: dict[str, Examples] = {}  # in a worker process: its data, by dataset
 
 
-def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
+def dataset(kind: str) -> Examples:
     """The full data set for `kind`, on the CPU, loaded once per worker process."""
     name = registry.get(kind).dataset
     if name not in _datasets:
@@ -78,7 +84,7 @@ def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
 
 
 def serve(jobs, reports, cancelled) -> None:
-    """A worker process: train each (run id, kind, settings, language) from `jobs`, reporting (run id, report) to
+    """A worker process: train each (run id, kind, settings, data, language) from `jobs`, reporting (run id, report) to
     `reports`.
 
     A report is a Progress, then a Finished (its model on the CPU) or an exception. Run `n` stops
@@ -90,21 +96,22 @@ def serve(jobs, reports, cancelled) -> None:
     app = multiprocessing.parent_process()
     while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
         try:
-            run, kind, settings, language = jobs.get(timeout=POLL_SECONDS * 10)
+            run, kind, settings, data, language = jobs.get(timeout=POLL_SECONDS * 10)
         except queue.Empty:
             continue
-        reports.put((run, run_one(run, kind, settings, reports, cancelled, language=language)))
+        reports.put((run, run_one(run, kind, settings, reports, cancelled, data, language=language)))
 
 
-def run_one(run: int, kind: str, settings: dict, reports, cancelled, *, language: str = "en"):
-    """Train run `run`, putting its progress on `reports`; return it Finished or the exception that ended it
-    (its message in `language`, except training/loop.py's own, which ui/retrain/report.py translates).
+def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examples | None = None, *,
+            language: str = "en"):
+    """Train run `run` (see `train`), putting its progress on `reports`; return it Finished or the exception that
+    ended it (its message in `language`, except training/loop.py's own, which ui/retrain/report.py translates).
 
     It stops before the next batch once the run is cancelled or the app is gone."""
-    app = multiprocessing.parent_process()
+    app = multiprocessing.parent_process()  # None when called in the app's own process, as tests do
     try:
         finished = train(kind, settings, lambda progress: reports.put((run, progress)),
-                         lambda: cancelled.value >= run or not app.is_alive())
+                         lambda: cancelled.value >= run or (app is not None and not app.is_alive()), data)
     except MissingData as error:
         return FileNotFoundError(T.say("no_data", language, error=error))
     except (FileNotFoundError, TrainingDiverged) as error:
@@ -119,12 +126,19 @@ class MissingData(FileNotFoundError):
     """The data set of a kind is not here (run_one says so in the request's language)."""
 
 
-def train(kind: str, settings: dict, on_progress, should_stop) -> Finished:
-    """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device."""
-    try:
-        splits, vocab = dataset(kind)
-    except FileNotFoundError as error:
-        raise MissingData(str(error)) from None
+def train(kind: str, settings: dict, on_progress, should_stop, data: Examples | None = None) -> Finished:
+    """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device.
+
+    It trains on `data` when given (the caller's own examples: splits "train", "val" and "test", and a text kind's
+    vocabulary), else on the kind's data set. Either way at most `subset` training and VAL_LIMIT validation
+    examples are used.
+    """
+    if data is None:
+        try:
+            data = dataset(kind)
+        except FileNotFoundError as error:
+            raise MissingData(str(error)) from None
+    splits, vocab = data
     device = pick_device()
     config, fit_config = configs(kind, settings, vocab)
     splits = {
@@ -167,13 +181,15 @@ class WorkerPool:
             if worker.process.is_alive():
                 return worker
 
-    def stream(self, kind: str, settings: dict, stop: threading.Event, *, language: str = "en") -> Iterator[Update]:
-        """Train in a worker process, yielding an Update per epoch, at most one per UPDATE_SECONDS within an
-        epoch, and a last one (done or error; an error's message in `language`, see run_one)."""
+    def stream(self, kind: str, settings: dict, stop: threading.Event, *, data: Examples | None = None,
+               language: str = "en") -> Iterator[Update]:
+        """Train in a worker process, on `data` when given (see `train`), else on the kind's data set; yield an Update
+        per epoch, at most one per UPDATE_SECONDS within an epoch, and a last one (done or error; an error's message
+        in `language`, see run_one)."""
         worker = self._take()
         with self._lock:
             run = next(self._run_ids)
-        worker.jobs.put((run, kind, settings, language))
+        worker.jobs.put((run, kind, settings, data, language))
         history: list = []
         best, last_sent = None, 0.0
         try:
