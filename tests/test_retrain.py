@@ -44,7 +44,7 @@ def test_a_worker_that_dies_gives_a_message_and_the_next_run_gets_a_new_one(pool
         if process.name == "retrain":
             process.kill()
     last = list(updates)[-1]
-    assert last.state == "error" and "ended unexpectedly" in last.message
+    assert last.state == "error" and "ended unexpectedly" in last.message.say("en")
     assert list(pool.stream("dnn", settings(), threading.Event()))[-1].state == "done"
 
 
