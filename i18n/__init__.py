@@ -12,12 +12,17 @@ Adding a language is adding its file here and its name to LANGUAGES (nothing els
 names a language; tests/test_i18n.py adds a partial third one to show it).
 
 Text is made where a request is answered, in that request's language; the code
-below this layer (models, ink, training's loops and workers) returns numbers and
-keys, never sentences. gradio's static-text tables are built from the same files
-(ui/i18n.py).
+below that edge (models, ink, training's loops and workers) returns numbers and
+keys, never sentences: a `Message` is a key with its values, said later.
+
+    error = Message("retrain.ended", {"code": -9})  # what a worker returns
+    error.say("ko")                                # what a handler answering in Korean shows
+
+gradio's static-text tables are built from the same files (ui/i18n.py).
 """
 import json
 import re
+from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
@@ -59,6 +64,18 @@ def say(key: str, language: str, /, **values) -> str:
     """`key`'s text in `language`, its `{fields}` filled with `values`."""
     found = text(key, language)
     return found.format(**values) if values else found
+
+
+@dataclass
+class Message:
+    """A text not made yet: a catalogue key and the values that fill it. Training and its workers return these (plain
+    data, so they cross a process queue), and the edge says them in the language of the request it answers."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def say(self, language: str) -> str:
+        return say(self.key, language, **self.values)
 
 
 class Texts:

@@ -212,11 +212,11 @@ def test_a_run_that_diverges_after_good_epochs_keeps_and_offers_its_best_weights
     data = loop.Split((torch.rand(64, 1, 28, 28),), torch.randint(0, 10, (64,)))
     fit = loop.fit(model, data, data, FitConfig(epochs=5, batch_size=16), on_progress=lambda p: p.stats and
                    snapshots.setdefault(p.epoch, {k: v.clone() for k, v in model.state_dict().items()}))
-    assert fit.stop_reason == "diverged" and fit.best_epoch == 2 and "diverged" in fit.message
+    assert fit.stop_reason == "diverged" and fit.best_epoch == 2 and "diverged" in fit.message.say("en")
     assert all(torch.equal(v, snapshots[2][k]) for k, v in model.state_dict().items())
 
     class Pool:  # the worker's answer for that run, without a process
-        def stream(self, kind, settings, stop, language="en"):
+        def stream(self, kind, settings, stop):
             from training.run import RunResult
             metrics = report()["test"] | {"precision_macro": 1.0, "recall_macro": 1.0}
             yield Update("done", result=RunResult(model, fit, metrics, metrics, "cpu", FitConfig(), {"train": 64}))

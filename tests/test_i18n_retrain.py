@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from figures import plots
+from i18n import Message
 from tests.helpers import handlers
 from training.loop import EpochStats, FitResult, Progress
 from ui import history, links
@@ -52,8 +53,9 @@ def test_the_training_status_and_scores_answer_in_korean():
     stuck = {**metrics, "accuracy": 0.9}
     assert "Why it did not learn" in report.zeros_note("zeros", stuck)
     assert "왜 학습이 안 됐을까요" in report.zeros_note("zeros", stuck, language="ko")
-    diverged = "The loss reached nan in epoch 1, batch 5: training diverged. Try a smaller learning rate than 1."
-    assert report.failed(diverged).startswith(f"<div>⚠️ {diverged} Your previous model is kept.")
+    diverged = Message("training.loss_diverged", {"loss": float("nan"), "epoch": 1, "batch": 5, "lr": 1.0})
+    english = "The loss reached nan in epoch 1, batch 5: training diverged. Try a smaller learning rate than 1."
+    assert report.failed(diverged).startswith(f"<div>⚠️ {english} Your previous model is kept.")
     assert "학습률을 1보다 작게 해 보세요" in report.failed(diverged, language="ko")
     assert report.stop_answer(False, language="ko") == "<div>학습 중인 모델이 없어요.</div>"
     assert report.lr_text(-2.5) == "learning rate = 0.00316"

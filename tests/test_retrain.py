@@ -1,4 +1,4 @@
-"""Retraining in worker processes: a stop request, a worker reused, a worker that dies."""
+"""Retraining in worker processes: a stop request, a worker reused, a worker that dies, examples passed in."""
 import multiprocessing
 import threading
 
@@ -44,5 +44,13 @@ def test_a_worker_that_dies_gives_a_message_and_the_next_run_gets_a_new_one(pool
         if process.name == "retrain":
             process.kill()
     last = list(updates)[-1]
-    assert last.state == "error" and "ended unexpectedly" in last.message
+    assert last.state == "error" and "ended unexpectedly" in last.message.say("en")
     assert list(pool.stream("dnn", settings(), threading.Event()))[-1].state == "done"
+
+
+def test_a_run_on_examples_the_caller_passes_crosses_to_the_worker_and_trains_on_them(pool):
+    from tests.test_retrain_results import examples
+
+    last = list(pool.stream("dnn", settings(epochs=2, subset=None), threading.Event(), data=examples()))[-1]
+    assert last.state == "done" and last.result.examples == {"train": 96, "val": 32, "test": 40}
+    assert [s.epoch for s in last.result.fit.history] == [1, 2]

@@ -119,7 +119,7 @@ def train_command(args: argparse.Namespace) -> int:
     try:
         run = train_model(config, splits, fit_config, on_progress, stop.is_set)
     except TrainingDiverged as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error.message.say('en')}", file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGINT, previous_handler)
@@ -134,7 +134,7 @@ def train_command(args: argparse.Namespace) -> int:
     pretrained = f" after {run.pretrain_seconds:.0f}s of pretraining" if run.pretraining else ""
     print(f"stopped: {run.fit.stop_reason}, best epoch {run.fit.best_epoch}, {run.fit.seconds:.0f}s{pretrained}")
     if run.fit.message:
-        print(f"  {run.fit.message} The weights of epoch {run.fit.best_epoch} are saved.")
+        print(f"  {run.fit.message.say('en')} The weights of epoch {run.fit.best_epoch} are saved.")
     print_metrics(run.val_metrics, "val")
     print_metrics(run.metrics, "test")
     print(f"saved {out}")

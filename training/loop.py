@@ -16,13 +16,25 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn.functional as F
 
+from i18n import Message
 from training.datasets import Split
 
 DIVERGED_LOSS = 100.0  # nats; chance level is ln(10) ≈ 2.3, so past this the logits have exploded
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN, infinite or huge before any epoch ended well (after one, `fit` returns instead)."""
+    """The loss became NaN, infinite or huge before any epoch ended well (after one, `fit` returns instead).
+
+    It carries its `message` as a key and values (i18n/locales: training.loss_diverged, training.val_diverged), for
+    whoever reports it to say in its reader's language; as a string it is the English one.
+    """
+
+    def __init__(self, message: Message):
+        super().__init__(message)  # the only argument, so the error pickles
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.say("en")
 
 
 @dataclass
@@ -82,7 +94,7 @@ class FitResult:
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int | None = None
     stop_reason: str = "completed"  # completed | early_stop | cancelled | diverged
-    message: str = ""  # why it diverged, when it did
+    message: Message | None = None  # why it diverged, when it did (TrainingDiverged's)
     seconds: float = 0.0
 
 
@@ -197,10 +209,8 @@ def train_epoch(model, train: Split, optimizer, config: FitConfig, epoch: int, s
         if (batch + 1) % config.log_every == 0 or batch + 1 == batches:
             running = _mean(loss_sum, seen)  # one device sync per report, not per batch
             if not running < DIVERGED_LOSS:  # also catches NaN
-                raise TrainingDiverged(
-                    f"The loss reached {running:.4g} in epoch {epoch}, batch {batch + 1}: training diverged. "
-                    f"Try a smaller learning rate than {config.lr:g}."
-                )
+                raise TrainingDiverged(Message("training.loss_diverged",
+                                               {"loss": running, "epoch": epoch, "batch": batch + 1, "lr": config.lr}))
             if on_progress is not None:
                 on_progress(Progress(epoch, config.epochs, batch + 1, batches, running))
     return _mean(loss_sum, seen), _mean(correct, seen), step, False
@@ -265,10 +275,8 @@ def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
                 break
             val_loss, val_acc = evaluate(model, val)
             if not val_loss < DIVERGED_LOSS:
-                raise TrainingDiverged(
-                    f"The validation loss reached {val_loss:.4g} after epoch {epoch}: training diverged. "
-                    f"Try a smaller learning rate than {config.lr:g}."
-                )
+                raise TrainingDiverged(Message("training.val_diverged",
+                                               {"loss": val_loss, "epoch": epoch, "lr": config.lr}))
             improved = val_loss < best_loss
             if improved:
                 best_loss, best_state, waited = val_loss, copy.deepcopy(model.state_dict()), 0
@@ -286,7 +294,7 @@ def fit(model: torch.nn.Module, train: Split, val: Split, config: FitConfig,
     except TrainingDiverged as error:
         if result.best_epoch is None:
             raise
-        result.stop_reason, result.message = "diverged", str(error)
+        result.stop_reason, result.message = "diverged", error.message
     finally:
         model.load_state_dict(best_state)
         model.eval()

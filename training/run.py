@@ -58,7 +58,7 @@ class RunResult:
             "examples": self.examples,
             "best_epoch": self.fit.best_epoch,
             "stop_reason": self.fit.stop_reason,
-            "message": self.fit.message,
+            "message": self.fit.message.say("en") if self.fit.message else "",  # English, as the CLI prints it
             "seconds": round(self.pretrain_seconds + self.fit.seconds, 1),  # both stages
             "pretraining": {"losses": [round(loss, 4) for loss in self.pretraining],
                             "seconds": round(self.pretrain_seconds, 1)},

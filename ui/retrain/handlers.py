@@ -46,7 +46,7 @@ class Handlers:
         yield report.starting(kind, language=language), None, "", None, no_file, session
         last = None
         with (self.state.stops.running(session_of(request)) as stop,
-              contextlib.closing(self.state.workers.stream(kind, settings, stop, language=language)) as run):
+              contextlib.closing(self.state.workers.stream(kind, settings, stop)) as run):
             for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
                 if last.state == "running":
                     p = last.progress
@@ -54,7 +54,7 @@ class Handlers:
                               else gr.update())
                     yield report.running(kind, p, language=language), curves, "", None, no_file, session
         if last is None or last.state == "error":
-            message = last.message if last is not None else report.say("no_result", language)
+            message = last.message if last is not None else report.NO_RESULT
             curves = (plots.training_curves(last.history, last.best_epoch, language=language)
                       if last and last.history else None)
             yield report.failed(message, language=language), curves, "", None, no_file, session

@@ -1,37 +1,23 @@
 """Text for a training run: the status line with its progress bar, the test scores, and the Retrain tab's messages.
 
-Every function takes the request's `language` (ui/i18n.py); the handlers of tab 3 (ui/<tab>/handlers.py Lab.train,
-Lab.stop, Lab.push_to_hub) take their messages from here, so the tab's wording is in one place.
+Every function takes the request's `language` (ui/i18n.py); the handlers of tab 3 (ui/retrain/handlers.py
+Handlers.train, stop, push_to_hub) take their messages from here, so the tab's wording is in one place. What the
+training code and its workers have to say comes as an i18n.Message (a key and its values), said here in the
+request's language.
 """
 import math
-import re
 
+from i18n import Message
 from training.loop import FitResult, Progress
 from ui import i18n
 
 T = i18n.Texts("report")
-_TRAINING_MESSAGES = {  # each English message of training/loop.py as a pattern, by its key in T
-    "loss_diverged": re.compile(r"The loss reached (?P<loss>\S+) in epoch (?P<epoch>\d+), batch (?P<batch>\d+): "
-                                r"training diverged\. Try a smaller learning rate than (?P<lr>\S+)\."),
-    "val_diverged": re.compile(r"The validation loss reached (?P<loss>\S+) after epoch (?P<epoch>\d+): training "
-                               r"diverged\. Try a smaller learning rate than (?P<lr>\S+)\."),
-}
+NO_RESULT = Message("report.no_result")  # a run whose stream ended without a last word
 
 
 def say(key: str, language: str, **values) -> str:
     """One of this module's messages (T) in `language`, for the handlers that answer with it."""
     return T.say(key, language, **values)
-
-
-def training_message(message: str, *, language: str = "en") -> str:
-    """A message of the training code (English) in `language`; one it does not know stays as it is."""
-    if language == "en":
-        return message
-    for key, pattern in _TRAINING_MESSAGES.items():
-        found = pattern.fullmatch(message.strip())
-        if found:
-            return T.say(key, language, **found.groupdict())
-    return message
 
 
 def progress_html(text: str, fraction: float | None = None) -> str:
@@ -44,9 +30,9 @@ def starting(kind: str, *, language: str = "en") -> str:
     return progress_html(T.say("starting", language, kind=kind.upper()), 0)
 
 
-def failed(message: str, *, language: str = "en") -> str:
-    """The status of a run that ended with an error (`message`, possibly English from training/loop.py)."""
-    return progress_html(T.say("failed", language, message=training_message(message, language=language)))
+def failed(message: Message, *, language: str = "en") -> str:
+    """The status of a run that ended with an error: `message` (the worker's, or NO_RESULT) in `language`."""
+    return progress_html(T.say("failed", language, message=message.say(language)))
 
 
 def running(kind: str, p: Progress, *, language: str = "en") -> str:
@@ -59,7 +45,7 @@ def running(kind: str, p: Progress, *, language: str = "en") -> str:
 
 
 def finished(fit: FitResult, *, language: str = "en") -> str:
-    why = f" {training_message(fit.message, language=language)}" if fit.message else ""
+    why = f" {fit.message.say(language)}" if fit.message else ""  # why it diverged, when it did
     text = T.say("finished", language, why=T.say(fit.stop_reason, language), epochs=len(fit.history),
                  seconds=fit.seconds, best=fit.best_epoch)
     return progress_html(text + why, 1)

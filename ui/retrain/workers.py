@@ -11,10 +11,14 @@ spawn imports, and the data set, which it keeps), serves one run at a time and
 is reused; the app's concurrency limit for training decides how many exist.
 
 `WorkerPool.stream` sends a run to a worker and turns its reports into a
-generator of `Update`s. A stop request (the Stop button, a cancelled API call,
-a closed tab) marks the run cancelled; the worker checks that before every
-batch, so training stops within a batch or two and the best weights so far are
-kept. `StopRequests` remembers which runs each browser session has going.
+generator of `Update`s. A run trains on the kind's data set, or on examples
+the caller passes (`data`). A worker says nothing in words: it reports numbers,
+and a failure as an i18n.Message (a key and its values) that the handler says
+in the language of the request it answers. A stop request (the Stop button, a
+cancelled API call, a closed tab) marks the run cancelled; the worker checks
+that before every batch, so training stops within a batch or two and the best
+weights so far are kept. `StopRequests` remembers which runs each browser
+session has going.
 """
 import contextlib
 import itertools
@@ -28,19 +32,21 @@ from dataclasses import dataclass, field
 
 import torch
 
+from i18n import Message
 from models import registry
 from training.datasets import Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
-from ui import i18n
 from ui.retrain.confusion import cell_examples
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
 UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
 
-T = i18n.Texts("retrain")
+# The examples of a run: its splits ("train", "val", "test") and the vocabulary of a text kind (None for images), as
+# training.run.load_data gives them.
+Examples = tuple[dict[str, Split], list[str] | None]
 
 
 @dataclass
@@ -51,7 +57,7 @@ class Update:
     progress: Progress | None = None
     history: list = field(default_factory=list)
     best_epoch: int | None = None
-    message: str = ""
+    message: Message | None = None  # when error: why, for the handler to say
     result: RunResult | None = None  # when done
     cells: dict | None = None  # when done: the test examples of each confusion cell (ui/retrain/confusion.py)
 
@@ -66,10 +72,10 @@ class Finished:
 
 # ---- the worker process ----------------------------------------------------------------------------------------------
 
-_datasets: dict[str, tuple[dict[str, Split], list[str] | None]] = {}  # in a worker process: its data, by dataset
+_datasets: dict[str, Examples] = {}  # in a worker process: its data, by dataset
 
 
-def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
+def dataset(kind: str) -> Examples:
     """The full data set for `kind`, on the CPU, loaded once per worker process."""
     name = registry.get(kind).dataset
     if name not in _datasets:
@@ -78,10 +84,10 @@ def dataset(kind: str) -> tuple[dict[str, Split], list[str] | None]:
 
 
 def serve(jobs, reports, cancelled) -> None:
-    """A worker process: train each (run id, kind, settings, language) from `jobs`, reporting (run id, report) to
+    """A worker process: train each (run id, kind, settings, data) from `jobs`, reporting (run id, report) to
     `reports`.
 
-    A report is a Progress, then a Finished (its model on the CPU) or an exception. Run `n` stops
+    A report is a Progress, then a Finished (its model on the CPU) or a Message (why it failed). Run `n` stops
     before its next batch once `cancelled.value >= n`.
     """
     with contextlib.suppress(OSError):
@@ -90,41 +96,50 @@ def serve(jobs, reports, cancelled) -> None:
     app = multiprocessing.parent_process()
     while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
         try:
-            run, kind, settings, language = jobs.get(timeout=POLL_SECONDS * 10)
+            run, kind, settings, data = jobs.get(timeout=POLL_SECONDS * 10)
         except queue.Empty:
             continue
-        reports.put((run, run_one(run, kind, settings, reports, cancelled, language=language)))
+        reports.put((run, run_one(run, kind, settings, reports, cancelled, data)))
 
 
-def run_one(run: int, kind: str, settings: dict, reports, cancelled, *, language: str = "en"):
-    """Train run `run`, putting its progress on `reports`; return it Finished or the exception that ended it
-    (its message in `language`, except training/loop.py's own, which ui/retrain/report.py translates).
+def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examples | None = None
+            ) -> Finished | Message:
+    """Train run `run` (see `train`), putting its progress on `reports`; return it Finished, or why it failed as a
+    Message: training.loss_diverged or training.val_diverged (TrainingDiverged's own), retrain.no_data, or
+    retrain.failed for anything else.
 
     It stops before the next batch once the run is cancelled or the app is gone."""
-    app = multiprocessing.parent_process()
+    app = multiprocessing.parent_process()  # None when called in the app's own process, as tests do
     try:
         finished = train(kind, settings, lambda progress: reports.put((run, progress)),
-                         lambda: cancelled.value >= run or not app.is_alive())
+                         lambda: cancelled.value >= run or (app is not None and not app.is_alive()), data)
     except MissingData as error:
-        return FileNotFoundError(T.say("no_data", language, error=error))
-    except (FileNotFoundError, TrainingDiverged) as error:
-        return error
+        return Message("retrain.no_data", {"error": str(error)})
+    except TrainingDiverged as error:
+        return error.message
     except Exception as error:  # anything else still ends the run with a message, never a hang
-        return RuntimeError(T.say("failed", language, error=f"{type(error).__name__}: {error}"))
+        return Message("retrain.failed", {"error": f"{type(error).__name__}: {error}"})
     finished.result.model = finished.result.model.to("cpu")
     return finished
 
 
 class MissingData(FileNotFoundError):
-    """The data set of a kind is not here (run_one says so in the request's language)."""
+    """The data set of a kind is not here (run_one reports it as retrain.no_data)."""
 
 
-def train(kind: str, settings: dict, on_progress, should_stop) -> Finished:
-    """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device."""
-    try:
-        splits, vocab = dataset(kind)
-    except FileNotFoundError as error:
-        raise MissingData(str(error)) from None
+def train(kind: str, settings: dict, on_progress, should_stop, data: Examples | None = None) -> Finished:
+    """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device.
+
+    It trains on `data` when given (the caller's own examples: splits "train", "val" and "test", and a text kind's
+    vocabulary), else on the kind's data set. Either way at most `subset` training and VAL_LIMIT validation
+    examples are used.
+    """
+    if data is None:
+        try:
+            data = dataset(kind)
+        except FileNotFoundError as error:
+            raise MissingData(str(error)) from None
+    splits, vocab = data
     device = pick_device()
     config, fit_config = configs(kind, settings, vocab)
     splits = {
@@ -167,13 +182,15 @@ class WorkerPool:
             if worker.process.is_alive():
                 return worker
 
-    def stream(self, kind: str, settings: dict, stop: threading.Event, *, language: str = "en") -> Iterator[Update]:
-        """Train in a worker process, yielding an Update per epoch, at most one per UPDATE_SECONDS within an
-        epoch, and a last one (done or error; an error's message in `language`, see run_one)."""
+    def stream(self, kind: str, settings: dict, stop: threading.Event, *, data: Examples | None = None
+               ) -> Iterator[Update]:
+        """Train in a worker process, on `data` when given (see `train`), else on the kind's data set; yield an Update
+        per epoch, at most one per UPDATE_SECONDS within an epoch, and a last one: done, or error with its Message
+        (see run_one; retrain.ended when the process died)."""
         worker = self._take()
         with self._lock:
             run = next(self._run_ids)
-        worker.jobs.put((run, kind, settings, language))
+        worker.jobs.put((run, kind, settings, data))
         history: list = []
         best, last_sent = None, 0.0
         try:
@@ -185,7 +202,7 @@ class WorkerPool:
                 except queue.Empty:
                     if not worker.process.is_alive():
                         yield Update("error", None, list(history), best,
-                                     T.say("ended", language, code=worker.process.exitcode))
+                                     Message("retrain.ended", {"code": worker.process.exitcode}))
                         return
                     continue
                 if report_run != run:
@@ -199,8 +216,8 @@ class WorkerPool:
                         continue
                     last_sent = time.monotonic()
                     yield Update("running", report, list(history), best)
-                elif isinstance(report, Exception):
-                    yield Update("error", None, list(history), best, str(report))
+                elif isinstance(report, Message):
+                    yield Update("error", None, list(history), best, report)
                     return
                 else:
                     yield Update("done", None, list(history), report.result.fit.best_epoch, result=report.result,
