@@ -4,7 +4,13 @@ API, and what the app answers. Each case is one of the issue's reproductions.
 import asyncio
 import base64
 import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import gradio as gr
 import httpx
@@ -15,6 +21,8 @@ from PIL import Image
 import app
 from tests.probes import call, join
 from ui import guard
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BIG = int("9" * 400)  # a 400-digit integer: valid JSON, and math.isfinite overflows on it
 SURROGATE = "\ud800"  # half of a UTF-16 pair: valid JSON ("\\ud800"), and no encoder takes it
@@ -180,3 +188,24 @@ def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
         guard.WAITING.update(old)
         demo.close()
 
+
+
+
+def test_the_download_folders_go_when_the_server_stops(tmp_path):
+    """SIGTERM, as Docker or a Space stops the app: the retrained models' export folders do not outlive it."""
+    script = textwrap.dedent("""
+        import signal, time
+        from ui.retrain.store import exports
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # as app.py does
+        (exports() / "run-1").mkdir()
+        (exports() / "run-1" / "model.safetensors").write_bytes(b"weights")
+        print(exports(), flush=True)
+        time.sleep(60)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             env={**os.environ, "TMPDIR": str(tmp_path)})
+    folder = Path(child.stdout.readline().strip())
+    assert folder.is_relative_to(tmp_path) and (folder / "run-1" / "model.safetensors").exists()
+    child.send_signal(signal.SIGTERM)
+    child.wait(timeout=30)
+    assert not list(tmp_path.glob("playground-*"))
