@@ -19,10 +19,11 @@ from pathlib import Path
 
 import gradio as gr
 import torch
+from starlette.middleware import Middleware
 
 import models
 from models import registry
-from ui import i18n, page, tabs
+from ui import guard, i18n, page, tabs
 from ui.board.store import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.inputs import MAX_UPLOAD
 from ui.retrain import runs
@@ -65,7 +66,9 @@ def build(state: AppState) -> gr.Blocks:
             built = {tab.id: tab.layout.build(state, session) for tab in tabs.TABS}
         runs.wire_links(demo, tabbed, built["retrain"], built["board"]["code"], link_note)
         i18n.wire(demo, language)
-    demo.queue(max_size=256, default_concurrency_limit=8)  # beyond 256 waiting events: "queue is full"
+    demo.queue(max_size=guard.QUEUE_SIZE, default_concurrency_limit=8)
+    guard.cap_queue(demo)  # per-session and per-pool limits before an event is queued (ui/guard.py)
+    guard.guard_handlers(demo)  # every failure answered with a message
     return demo
 
 
@@ -76,8 +79,11 @@ demo = build(STATE)
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
+# state_session_capacity: gradio keeps each session's last inputs; a client inventing a session per request would
+# otherwise grow the server by up to MAX_BODY per session, 10,000 sessions deep (gradio's default).
 LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
-                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N)
+                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N,
+                      state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.BodyLimit)]})
 
 
 def main() -> None:

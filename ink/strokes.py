@@ -65,7 +65,7 @@ def parse(value) -> Drawing | None:
             raise BadStrokes("too_long", length=f"{len(value):,}", limit=f"{MAX_VALUE_CHARS:,}")
         try:
             value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # JSONDecodeError, and integers longer than Python reads
             raise BadStrokes("not_json") from None
     if not isinstance(value, dict):
         raise BadStrokes("form", form=FORM)

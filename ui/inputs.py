@@ -9,17 +9,21 @@ and gradio goes on serving everyone else.
 Every message comes in the language the handler asks for (`language`, ui/i18n.py); the field's `name` is given
 by the caller, in that same language.
 """
+import base64
 import math
 import os
+import stat
 from io import BytesIO
+from pathlib import Path
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 from PIL import Image
 
 from ui import i18n
 
 MAX_TEXT_CHARS = 2_000  # the text boxes' own limit; a film review is a few hundred characters
-MAX_UPLOAD = "5mb"  # any upload (gradio refuses larger ones before they reach a handler); a drawing is < 50 kB
+MAX_UPLOAD = 5 * 2**20  # bytes of any upload (gradio refuses larger ones before a handler); a drawing is < 50 kB
 MAX_IMAGE_SIDE = 4_096  # pixels; decoding a 4096² RGBA image takes 64 MB, a 12,000² one took 3.7 GB
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 
@@ -41,6 +45,8 @@ def number(value, name: str, low: float, high: float, whole: bool = False, *, la
                               value=shown))
 
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise refuse(_show(value))
+    if isinstance(value, int) and not -1e300 < value < 1e300:  # math.isfinite overflows on a 400-digit integer
         raise refuse(_show(value))
     if not math.isfinite(value) or not low <= value <= high:
         raise refuse(f"{value:g}")
@@ -92,6 +98,38 @@ def too_long(value: str, name: str, *, language: str = "en") -> str | None:
     return T.say("too_long", language, name=name, length=f"{len(value):,}", limit=f"{MAX_TEXT_CHARS:,}")
 
 
+def uploaded(value, name: str, *, language: str = "en") -> str | bytes | None:
+    """The file an unprocessed file input names, if the app may read it: a file gradio stored in its upload folder
+    (a regular file, after following links), or the bytes of a base64 `data:` URL of at most MAX_UPLOAD bytes. None
+    for no file at all. Anything else — a path elsewhere, a pipe, a device — is refused with one message that says
+    nothing about the server's files."""
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, dict):
+        raise gr.Error(T.say("not_uploaded", language, name=_topic(name, language)))
+    path, url = value.get("path"), value.get("url")
+    if path is None and isinstance(url, str) and url.startswith("data:"):
+        header, _, encoded = url.partition(",")
+        if ";base64" not in header or len(encoded) > MAX_UPLOAD * 4 // 3 + 4:
+            raise gr.Error(T.say("not_uploaded", language, name=_topic(name, language)))
+        try:
+            return base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise gr.Error(T.say("not_uploaded", language, name=_topic(name, language))) from None
+    if path is None:
+        return None
+    if not isinstance(path, str):
+        raise gr.Error(T.say("not_uploaded", language, name=_topic(name, language)))
+    try:
+        resolved = Path(path).resolve(strict=True)
+        inside = resolved.is_relative_to(Path(get_upload_folder()).resolve()) and stat.S_ISREG(resolved.stat().st_mode)
+    except (OSError, ValueError, RuntimeError):
+        inside = False
+    if not inside:
+        raise gr.Error(T.say("not_uploaded", language, name=_topic(name, language)))
+    return str(resolved)
+
+
 def check_image(source, name: str, *, language: str = "en") -> None:
     """Refuse an upload that is not a PNG/JPEG/WebP image or is larger than MAX_IMAGE_SIDE on a side.
 
@@ -102,7 +140,10 @@ def check_image(source, name: str, *, language: str = "en") -> None:
         size = len(source) if isinstance(source, (bytes, bytearray)) else os.path.getsize(source)
         with Image.open(BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as image:
             width, height, kind = image.width, image.height, image.format
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # its header claims more pixels than PIL will open (over 179 million)
+        side = f"{MAX_IMAGE_SIDE:,}"
+        raise gr.Error(T.say("far_too_big", language, name=_topic(name, language), side=side)) from None
+    except (OSError, SyntaxError, ValueError):
         raise gr.Error(T.say("unreadable", language, name=_topic(name, language))) from None
     if kind not in IMAGE_FORMATS:
         raise gr.Error(T.say("format", language, name=_topic(name, language), kind=kind))
@@ -128,5 +169,8 @@ def _topic(name: str, language: str) -> str:
 
 
 def _show(value) -> str:
-    shown = repr(value)
+    try:
+        shown = repr(value)
+    except ValueError:  # an integer longer than Python will write out
+        shown = f"<{type(value).__name__}>"
     return shown if len(shown) <= 40 else shown[:37] + "…"

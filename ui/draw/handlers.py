@@ -1,6 +1,8 @@
 """Tab 1's handlers: a drawing (the pad's strokes) or an image, read by the DNN and the CNN, with the preprocessing
 strip, the saliency overlay and the digit check. Each answers in the request's language.
 """
+import io
+
 import gradio as gr
 import numpy as np
 from PIL import Image
@@ -54,13 +56,13 @@ class Handlers:
         read like a drawing. Its event is unprocessed (preprocess=False): the file is checked before decoding.
 
         Outputs: the same as predict_digit's."""
-        path = image.get("path") if isinstance(image, dict) else None
-        if path is None:
-            return self._answer(None, request)
         language = i18n.language(request)
-        inputs.check_image(path, T.say("image", language), language=language)
+        source = inputs.uploaded(image, T.say("image", language), language=language)
+        if source is None:
+            return self._answer(None, request)
+        inputs.check_image(source, T.say("image", language), language=language)
         try:
-            with Image.open(path) as opened:
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as opened:
                 opened.thumbnail((MAX_IMAGE_WORK, MAX_IMAGE_WORK))  # decodes at a reduced size where it can
                 pixels = np.asarray(opened.convert("RGBA" if opened.mode in ("RGBA", "LA", "PA", "P") else "RGB"))
         except (OSError, SyntaxError, ValueError):

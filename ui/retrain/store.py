@@ -9,7 +9,12 @@ the least recently used model goes first when a new one would pass the bound,
 and a model unused for `ttl` seconds goes too. Its export folder (checkpoint
 + zip for the download button) is deleted with it. A session whose model was
 evicted is answered by the shipped model again, and the answer says which.
+
+Every export folder lies in one folder of this process (`exports()`), removed when the process exits (SIGTERM
+included: app.py turns it into KeyboardInterrupt): before, each export was a /tmp/playground-* folder of its own
+and all of them outlived the server.
 """
+import atexit
 import shutil
 import tempfile
 import threading
@@ -25,6 +30,16 @@ from training.run import model_card
 
 MAX_BYTES = 512 * 2**20  # weights of retrained models kept at once, all sessions together
 TTL_SECONDS = 3600  # a retrained model unused for an hour is dropped
+_exports: list[Path] = []  # the folder of this process's export folders, made on the first export
+
+
+def exports() -> Path:
+    """This process's folder for export folders, made on first use (a training worker, which imports this module
+    too, never makes one) and removed when the process exits."""
+    if not _exports:
+        _exports.append(Path(tempfile.mkdtemp(prefix="playground-exports-")))
+        atexit.register(shutil.rmtree, _exports[0], ignore_errors=True)
+    return _exports[0]
 
 
 @dataclass
@@ -44,7 +59,7 @@ class RetrainedModels:
 
     def put(self, session: str, kind: str, model: torch.nn.Module, report: dict) -> Path:
         """Keep `model` for `session` and export it; returns the zip to offer for download."""
-        folder = Path(tempfile.mkdtemp(prefix="playground-"))
+        folder = Path(tempfile.mkdtemp(prefix="run-", dir=exports()))
         name = f"{kind}-retrained"
         models.save(model, folder / name, {"metrics.json": report}, model_card(model.config, report))
         archive = Path(shutil.make_archive(str(folder / name), "zip", folder, name))

@@ -1,0 +1,211 @@
+"""One hostile student cannot spoil the class (issue #20): what a student with a laptop sends through the raw HTTP
+API, and what the app answers. Each case is one of the issue's reproductions.
+"""
+import asyncio
+import base64
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import gradio as gr
+import httpx
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+import app
+from tests.probes import call, join
+from ui import guard
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BIG = int("9" * 400)  # a 400-digit integer: valid JSON, and math.isfinite overflows on it
+SURROGATE = "\ud800"  # half of a UTF-16 pair: valid JSON ("\\ud800"), and no encoder takes it
+
+
+def refused(answer, *words: str) -> bool:
+    """An error answer whose message holds each of `words` (never gradio's blank generic error)."""
+    event, data = answer
+    message = data.get("error") if isinstance(data, dict) else data
+    return event in ("error", "refused") and isinstance(message, str) and all(w in message for w in words)
+
+
+# ---- 1. files: only what the client uploaded -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [
+    {"path": "/etc/passwd"},
+    {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}},
+    {"path": "/no/such/file.png"},
+    {"path": "/proc/self/fd/0"},  # a pipe the server holds: reading it would block a digit slot for good
+    {"path": str(app.__file__)},
+    {"path": 5},
+])
+def test_classify_image_reads_no_path_the_client_names_and_says_nothing_about_the_file(app_url, value):
+    started = time.monotonic()
+    answer = call(app_url, "classify_image", [value])
+    assert refused(answer, "uploaded to this app") and time.monotonic() - started < 10
+    message = answer[1]["error"]
+    assert "passwd" not in message and "format" not in message.lower() and "bytes" not in message
+
+
+def test_an_uploaded_image_and_a_data_url_are_read(app_url, tmp_path):
+    seven = Image.new("L", (280, 280), 255)
+    from PIL import ImageDraw
+    ImageDraw.Draw(seven).line([(70, 60), (210, 60), (120, 240)], fill=0, width=22)
+    seven.save(tmp_path / "seven.png")
+    verdict, *_ = Client(app_url, verbose=False).predict(handle_file(str(tmp_path / "seven.png")),
+                                                          api_name="/classify_image")
+    assert "reads **7**" in verdict
+    encoded = base64.b64encode((tmp_path / "seven.png").read_bytes()).decode()
+    event, data = call(app_url, "classify_image", [{"url": f"data:image/png;base64,{encoded}"}])
+    assert event == "complete" and "reads **7**" in data[0]
+
+
+@pytest.mark.parametrize(("size", "header"), [((20_000, 20_000), "png"), ((65_500, 65_500), "jpeg")])
+def test_an_image_whose_header_claims_a_giant_size_is_told_the_size_limit(app_url, tmp_path, size, header):
+    small = io.BytesIO()
+    Image.new("L", (8, 8), 255).save(small, format=header)
+    data = bytearray(small.getvalue())
+    if header == "png":  # IHDR's width and height, then its CRC recomputed
+        import zlib
+        data[16:24] = size[0].to_bytes(4, "big") + size[1].to_bytes(4, "big")
+        data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    else:  # the SOF0 marker's height and width
+        at = data.index(b"\xff\xc0")
+        data[at + 5:at + 9] = size[1].to_bytes(2, "big") + size[0].to_bytes(2, "big")
+    encoded = base64.b64encode(bytes(data)).decode()
+    answer = call(app_url, "classify_image", [{"url": f"data:image/{header};base64,{encoded}"}])
+    assert refused(answer, "4,096 pixels on a side"), answer
+
+
+# ---- 4. request size, before anything parses it ---------------------------------------------------------------------
+
+def test_a_body_over_the_limit_is_refused_before_it_is_parsed_and_the_server_answers_the_next(app_url):
+    huge = "x" * (guard.MAX_BODY + 1)
+    answer = httpx.post(f"{app_url}gradio_api/call/predict_sentiment", json={"data": [huge]}, timeout=30)
+    assert answer.status_code == 413 and "larger than the server takes" in answer.json()["detail"]
+    korean = httpx.post(f"{app_url}gradio_api/call/predict_sentiment", json={"data": [huge]}, timeout=30,
+                        headers={"Accept-Language": "ko"})
+    assert "서버가 받는 크기" in korean.json()["detail"]
+    assert call(app_url, "predict_sentiment", ["a fine film"])[0] == "complete"
+
+
+# ---- 6. every bad value gets a message naming what was wrong --------------------------------------------------------
+
+def test_a_request_with_the_wrong_number_of_values_is_refused_without_echoing_them(app_url, capfd):
+    bulky = "z" * 100_000
+    answer = call(app_url, "predict_sentiment", [bulky, bulky, bulky])
+    assert refused(answer, "sends 3 value(s); it takes")
+    assert bulky not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("api_name", "data", "words"), [
+    ("init_lesson", [BIG, -3, 32, 500, "relu"], "epochs must be a whole number"),
+    ("board_post", ["ABCDEFGH", "Ada", BIG], ""),
+    ("train", ["dnn", BIG, 1, 1, 32, 64, 0.1, "default", True, 500], "learning rate exponent must be a number"),
+    ("predict_digit", ['{"width": 280, "height": 280, "strokes": [[[1' + "0" * 5000 + ', 2]]]}'], "drawing"),
+    ("predict_sentiment", [f"a fine {SURROGATE} film"], None),
+    ("board_create", [f"class {SURROGATE}", "lr"], None),
+])
+def test_huge_integers_and_lone_surrogates_get_an_answer_not_a_blank_error(app_url, api_name, data, words):
+    event, message = call(app_url, api_name, data)
+    if words is None:
+        assert event == "complete", message
+    else:
+        assert event == "error" and isinstance(message, dict) and words in message["error"], message
+
+
+@pytest.mark.slow
+def test_every_event_answers_junk_with_a_message_the_page_s_private_ones_too(app_url, capfd):
+    """Each of the app's events, by its index as the page sends it, with every input None, a 400-digit integer, a
+    lone surrogate, an object, and one value too few or too many: never gradio's blank error, never a traceback."""
+    failures = []
+    for index, fn in app.demo.fns.items():
+        if fn.fn is None:
+            continue
+        n = len(fn.inputs)
+        for name, data in {"none": [None] * n, "big": [BIG] * n, "surrogate": [SURROGATE] * n,
+                           "object": [{"x": 1}] * n, "short": [None] * max(0, n - 1), "long": [None] * (n + 1)}.items():
+            event, message = join(app_url, index, data)
+            if event == "error" and not (isinstance(message, str) and message):
+                failures.append(f"{fn.api_name} ({index}), {name}: {message!r}")
+    assert not failures, "\n".join(failures)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+# ---- 2 and 5. one session, one training and one lesson; a flood fills only its own line -----------------------------
+
+def test_a_second_lesson_from_the_same_session_waits_for_the_first_with_a_message(app_url):
+    session = "one-student"
+    first = httpx.post(f"{app_url}gradio_api/queue/join", timeout=30, json={
+        "data": [15, -3, 256, 5000, "relu"], "fn_index": _index("init_lesson"), "session_hash": session})
+    assert first.status_code == 200
+    second = join(app_url, _index("init_lesson"), [1, -3, 32, 500, "relu"], session=session)
+    assert refused(second, "already have a lesson waiting or running")
+    httpx.post(f"{app_url}gradio_api/cancel", timeout=30, json={
+        "session_hash": session, "fn_index": _index("init_lesson"), "event_id": first.json()["event_id"]})
+
+
+def _index(api_name: str) -> int:
+    return next(i for i, fn in app.demo.fns.items() if fn.api_name == api_name)
+
+
+def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
+    """A small app with a slow lessons-like pool and a quick one, its lessons' line capped at 3: eight sessions
+    flood the slow pool; the fifth and later are told the lessons are busy, and the quick pool still answers."""
+    from conftest import free_port
+
+    async def slow(x):
+        await asyncio.sleep(2)
+        return x
+
+    with gr.Blocks() as demo:
+        box, out = gr.Textbox(), gr.Textbox()
+        box.submit(slow, box, out, api_name="slow", concurrency_id="lessons", concurrency_limit=1)
+        box.change(lambda x: x, box, out, api_name="quick", concurrency_id="digits", concurrency_limit=2)
+    demo.queue(max_size=guard.QUEUE_SIZE)
+    guard.cap_queue(demo)
+    old = dict(guard.WAITING)
+    guard.WAITING["lessons"] = 3
+    port = free_port()
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        answers = [httpx.post(f"{url}gradio_api/queue/join", timeout=10, json={
+            "data": ["x"], "fn_index": 0, "session_hash": f"flood-{i}"}) for i in range(8)]
+        statuses = [a.status_code for a in answers]
+        assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {503}
+        assert "lessons are busy" in answers[-1].json()["detail"]
+        started = time.monotonic()
+        assert call(url, "quick", ["still here"]) == ("complete", ["still here"])
+        assert time.monotonic() - started < 1.5
+    finally:
+        guard.WAITING.update(old)
+        demo.close()
+
+
+
+
+def test_the_download_folders_go_when_the_server_stops(tmp_path):
+    """SIGTERM, as Docker or a Space stops the app: the retrained models' export folders do not outlive it."""
+    script = textwrap.dedent("""
+        import signal, time
+        from ui.retrain.store import exports
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # as app.py does
+        (exports() / "run-1").mkdir()
+        (exports() / "run-1" / "model.safetensors").write_bytes(b"weights")
+        print(exports(), flush=True)
+        time.sleep(60)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             env={**os.environ, "TMPDIR": str(tmp_path)})
+    folder = Path(child.stdout.readline().strip())
+    assert folder.is_relative_to(tmp_path) and (folder / "run-1" / "model.safetensors").exists()
+    child.send_signal(signal.SIGTERM)
+    child.wait(timeout=30)
+    assert not list(tmp_path.glob("playground-*"))

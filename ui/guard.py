@@ -1,0 +1,173 @@
+"""What one student cannot do to everyone else: limits checked before a request is parsed or queued, and a last
+line that turns a failure no handler foresaw into a message instead of gradio's blank "error".
+
+Three layers, each named in the README's "Limits" section:
+
+- `BodyLimit`, an ASGI middleware: a request body larger than MAX_BODY is refused (HTTP 413, a JSON message)
+  before anything parses it. The largest legitimate body is a drawing, at most ink.strokes.MAX_VALUE_CHARS
+  characters; uploads go to /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
+- `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
+  request whose data has the wrong number of values is refused without echoing them; a session may have one
+  training and one lesson run waiting or running (PER_SESSION); and each pool of events has its own bound on
+  waiting events (WAITING), so a flood of slow lessons fills the lessons' line, never the one digits wait in.
+- `guard_handlers`, around Blocks.process_api: lone surrogates in any text become U+FFFD before a handler sees
+  them; a handler's own refusal (gr.Error) is answered without a traceback
+  in the log; a value a control cannot take (gradio's ComponentProcessingError) is answered naming the control;
+  anything else is answered with the event and the kind of failure, and logged as one line, never with the values.
+"""
+import json
+import re
+import sys
+
+import gradio as gr
+from gradio.exceptions import ComponentProcessingError, InvalidPathError
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import i18n
+from ink.strokes import MAX_VALUE_CHARS
+from ui.i18n import translated
+
+T = i18n.Texts("guard")
+
+MAX_BODY = 2 * MAX_VALUE_CHARS + 64 * 1024  # bytes: a drawing (JSON-escaped at most twice over) and its envelope
+PER_SESSION = {"train": 1, "lessons": 1}  # events one session may have waiting or running, by concurrency pool
+WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all sessions together; others: the queue's
+QUEUE_SIZE = 1_024  # every waiting event together: room for a class of thirty, each with a few of each
+SESSIONS = 300  # browser sessions whose last inputs gradio keeps (its default 10,000): ten classes' worth
+# gradio's ComponentProcessingError carries the input's position only in its text ("input component at index 2")
+_INPUT_INDEX = re.compile(r"preprocess input component at index (\d+)")
+
+
+def _language(headers) -> str:
+    return i18n.choose(headers.get("cookie", ""), headers.get("accept-language", ""))
+
+
+class BodyLimit:
+    """Refuses a request body over `limit` bytes: by its Content-Length at once, else while it arrives."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rstrip("/").endswith("/upload"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send, headers)
+            return
+        received, refused = 0, False
+
+        async def counted() -> Message:
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    refused = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counted, watched)
+        if refused and not started:
+            await self._refuse(send, headers)
+
+    async def _refuse(self, send: Send, headers: dict) -> None:
+        body = json.dumps({"detail": T.say("body", _language(headers), limit=f"{self.limit:,}")}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _pool_events(queue, concurrency_id: str) -> list:
+    """The events of one pool: waiting ones, then those running."""
+    waiting = queue.event_queue_per_concurrency_id.get(concurrency_id)
+    running = [event for job in queue.active_jobs if job for event in job if event.concurrency_id == concurrency_id]
+    return (list(waiting.queue) if waiting else []) + running
+
+
+def cap_queue(demo: gr.Blocks) -> None:
+    """Put the checks above in front of `demo`'s queue (after demo.queue(), before launch)."""
+    queue = demo._queue
+    push = queue.push
+
+    async def capped(body, request, username):
+        language = _language(request.headers)
+        fn = demo.fns.get(body.fn_index) if body.fn_index is not None else None
+        if fn is not None and isinstance(body.data, list) and len(body.data) != len(fn.inputs):
+            return False, T.say("arity", language, wanted=len(fn.inputs), got=len(body.data)), "error"
+        pool = getattr(fn, "concurrency_id", None)
+        if pool in WAITING:
+            events = _pool_events(queue, pool)
+            if body.session_hash and sum(e.session_hash == body.session_hash for e in events) >= PER_SESSION[pool]:
+                return False, T.say(f"already_{pool}", language), "error"
+            waiting = queue.event_queue_per_concurrency_id.get(pool)
+            if waiting is not None and len(waiting.queue) >= WAITING[pool]:
+                return False, T.say(f"busy_{pool}", language, waiting=len(waiting.queue)), "queue_full"
+        return await push(body=body, request=request, username=username)
+
+    queue.push = capped
+
+
+def _scrubbed(value):
+    """`value` with every lone surrogate (half of a UTF-16 pair: JSON carries it, but no UTF-8 encoder, database,
+    hash or plot takes it, nor gradio's own answer stream) replaced by U+FFFD, in strings at any depth."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrubbed(k): _scrubbed(v) for k, v in value.items()}
+    return value
+
+
+def _event_name(fn) -> str:
+    return fn.api_name if fn.api_visibility == "public" else getattr(fn, "name", None) or "event"
+
+
+def guard_handlers(demo: gr.Blocks) -> None:
+    """Answer every failure of `demo`'s handlers with a message (see the module's docstring)."""
+    process = demo.process_api
+
+    async def guarded(block_fn, inputs, *args, request=None, **kwargs):
+        fn = demo.fns[block_fn] if isinstance(block_fn, int) else block_fn
+        try:
+            return await process(block_fn, _scrubbed(inputs), *args, request=request, **kwargs)
+        except gr.Error as refusal:
+            refusal.print_exception = False  # a refusal is an answer, not a fault
+            raise
+        except (ValidationError, InvalidPathError):  # gradio's reading of a file input: not a FileData, or a path
+            language = _language(getattr(request, "headers", None) or {})  # outside its upload folder
+            files = [b for b in fn.inputs if getattr(b, "data_model", None) is not None]  # the inputs that take files
+            label = translated(getattr(files[0], "label", None) or "", language) if files else ""
+            raise gr.Error(T.say("file", language, control=label or T.say("a_control", language)),
+                           print_exception=False) from None
+        except ComponentProcessingError as error:
+            language = _language(getattr(request, "headers", None) or {})
+            found = _INPUT_INDEX.search(str(error))
+            index = int(found[1]) if found else len(fn.inputs)
+            block = fn.inputs[index] if index < len(fn.inputs) else None
+            label = translated(getattr(block, "label", None) or "", language) if block is not None else ""
+            raise gr.Error(T.say("control", language, control=label or T.say("a_control", language)),
+                           print_exception=False) from None
+        except Exception as error:  # noqa: BLE001 - the last line: every failure gets an answer
+            language = _language(getattr(request, "headers", None) or {})
+            name = _event_name(fn)
+            print(f"warning: {name} failed: {type(error).__name__}", file=sys.stderr)
+            raise gr.Error(T.say("failed", language, event=name, error=type(error).__name__),
+                           print_exception=False) from None
+
+    demo.process_api = guarded
