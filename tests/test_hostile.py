@@ -209,3 +209,36 @@ def test_the_download_folders_go_when_the_server_stops(tmp_path):
     child.send_signal(signal.SIGTERM)
     child.wait(timeout=30)
     assert not list(tmp_path.glob("playground-*"))
+
+
+# ---- 3. descriptors -------------------------------------------------------------------------------------------------
+
+def test_retrained_models_kept_by_the_server_hold_no_file_descriptors():
+    """Runs through a real training process, on examples passed in (no data set): the models kept afterwards, as the
+    store keeps them for an hour, hold no shared-memory descriptors."""
+    import torch
+
+    from training.datasets import Split
+    from ui.retrain.workers import StopRequests, WorkerPool
+
+    def digits(n, seed):
+        g = torch.Generator().manual_seed(seed)
+        return Split((torch.randint(0, 256, (n, 1, 28, 28), generator=g, dtype=torch.uint8),),
+                     torch.randint(0, 10, (n,), generator=g))
+
+    examples = {"train": digits(96, 0), "val": digits(32, 1), "test": digits(40, 2)}, None
+    settings = {"epochs": 1, "hidden_size": 16, "batch_size": 32, "subset": 96, "log_every": 2, "lr": 1e-3,
+                "patience": 1}
+    pool, stops, kept = WorkerPool(), StopRequests(), []
+
+    def run_once():
+        with stops.running("s") as stop:
+            *_, last = pool.stream("dnn", settings, stop, data=examples)
+        assert last.state == "done", last.message
+        kept.append(last.result.model)
+
+    run_once()  # the worker process and its channels are open from here on
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(4):
+        run_once()
+    assert len(os.listdir("/proc/self/fd")) - before <= 2, "each kept model holds descriptors"

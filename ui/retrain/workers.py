@@ -21,6 +21,7 @@ weights so far are kept. `StopRequests` remembers which runs each browser
 session has going.
 """
 import contextlib
+import copy
 import itertools
 import multiprocessing
 import os
@@ -220,8 +221,12 @@ class WorkerPool:
                     yield Update("error", None, list(history), best, report)
                     return
                 else:
-                    yield Update("done", None, list(history), report.result.fit.best_epoch, result=report.result,
-                                 cells=report.cells)
+                    # What crossed the queue lives in shared memory, each tensor holding file descriptors (16 for a
+                    # small model) for as long as it is kept: the store keeps models for an hour, and about 63 of
+                    # them used up a 1,024-descriptor limit. A copy in ordinary memory holds none.
+                    finished, report = copy.deepcopy(report), None
+                    yield Update("done", None, list(history), finished.result.fit.best_epoch, result=finished.result,
+                                 cells=finished.cells)
                     return
         finally:
             # A closed generator (cancelled call, closed tab) cancels the run; the worker finishes it within a
