@@ -95,3 +95,15 @@ def test_a_worker_s_own_failures_are_keys_with_values(monkeypatch):
     failed = workers.run_one(2, "dnn", SETTINGS, queue.SimpleQueue(), SimpleNamespace(value=0))
     assert failed == Message("retrain.no_data", {"error": "MNIST is not in data"})
     assert "데이터셋이 필요한데, 여기에 없어요: MNIST is not in data" in report.failed(failed, language="ko")
+
+
+def test_a_run_past_its_time_limit_stops_keeps_its_best_weights_and_says_why(monkeypatch):
+    """One student cannot hold a training process for longer than MAX_RUN_SECONDS (issue #20)."""
+    monkeypatch.setattr(workers, "MAX_RUN_SECONDS", 0.5)
+    finished = workers.run_one(3, "dnn", SETTINGS | {"epochs": 10_000, "patience": 10_000}, queue.SimpleQueue(),
+                               SimpleNamespace(value=0), examples())
+    fit = finished.result.fit
+    assert fit.stop_reason == "time_limit" and fit.best_epoch is not None and len(fit.history) < 10_000
+    monkeypatch.setattr(report, "MAX_RUN_SECONDS", 600)
+    assert "stopped at the time limit of 10 minutes a run" in report.finished(fit, language="en")
+    assert "시간 제한(한 번에 10분)에 걸려 멈췄어요" in report.finished(fit, language="ko")

@@ -93,7 +93,7 @@ class Progress:
 class FitResult:
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int | None = None
-    stop_reason: str = "completed"  # completed | early_stop | cancelled | diverged
+    stop_reason: str = "completed"  # completed | early_stop | cancelled | diverged (| time_limit: the app's workers)
     message: Message | None = None  # why it diverged, when it did (TrainingDiverged's)
     seconds: float = 0.0
 

@@ -10,6 +10,7 @@ import math
 from i18n import Message
 from training.loop import FitResult, Progress
 from ui import i18n
+from ui.retrain.workers import MAX_RUN_SECONDS
 
 T = i18n.Texts("report")
 NO_RESULT = Message("report.no_result")  # a run whose stream ended without a last word
@@ -46,7 +47,8 @@ def running(kind: str, p: Progress, *, language: str = "en") -> str:
 
 def finished(fit: FitResult, *, language: str = "en") -> str:
     why = f" {fit.message.say(language)}" if fit.message else ""  # why it diverged, when it did
-    text = T.say("finished", language, why=T.say(fit.stop_reason, language), epochs=len(fit.history),
+    why_stopped = T.say(fit.stop_reason, language, minutes=f"{MAX_RUN_SECONDS / 60:g}")
+    text = T.say("finished", language, why=why_stopped, epochs=len(fit.history),
                  seconds=fit.seconds, best=fit.best_epoch)
     return progress_html(text + why, 1)
 

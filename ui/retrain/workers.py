@@ -42,6 +42,7 @@ from training.settings import configs
 from ui.retrain.confusion import cell_examples
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
+MAX_RUN_SECONDS = 600  # one run's time on a worker: the tab's largest settings (a full CNN, ~25 min) stop here
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
 UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
 
@@ -109,11 +110,14 @@ def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examp
     Message: training.loss_diverged or training.val_diverged (TrainingDiverged's own), retrain.no_data, or
     retrain.failed for anything else.
 
-    It stops before the next batch once the run is cancelled or the app is gone."""
+    It stops before the next batch once the run is cancelled, the app is gone, or MAX_RUN_SECONDS have passed (then
+    with stop_reason "time_limit", keeping the best weights so far, like a stop)."""
     app = multiprocessing.parent_process()  # None when called in the app's own process, as tests do
+    deadline = time.monotonic() + MAX_RUN_SECONDS
     try:
         finished = train(kind, settings, lambda progress: reports.put((run, progress)),
-                         lambda: cancelled.value >= run or (app is not None and not app.is_alive()), data)
+                         lambda: cancelled.value >= run or (app is not None and not app.is_alive())
+                         or time.monotonic() > deadline, data)
     except MissingData as error:
         return Message("retrain.no_data", {"error": str(error)})
     except TrainingDiverged as error:
@@ -121,6 +125,8 @@ def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examp
     except Exception as error:  # anything else still ends the run with a message, never a hang
         return Message("retrain.failed", {"error": f"{type(error).__name__}: {error}"})
     finished.result.model = finished.result.model.to("cpu")
+    if finished.result.fit.stop_reason == "cancelled" and cancelled.value < run and time.monotonic() > deadline:
+        finished.result.fit.stop_reason = "time_limit"  # stopped by the clock, not by its student
     return finished
 
 
