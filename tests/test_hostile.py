@@ -242,3 +242,71 @@ def test_retrained_models_kept_by_the_server_hold_no_file_descriptors():
     for _ in range(4):
         run_once()
     assert len(os.listdir("/proc/self/fd")) - before <= 2, "each kept model holds descriptors"
+
+
+# ---- 5. the class board: one student, one teacher -------------------------------------------------------------------
+
+def _run(number: int, accuracy: float = 0.9):
+    from ui.history import Run
+
+    run = Run("dnn", "DNN", {"lr": 0.01, "epochs": 2}, 3.0, 2, accuracy - 0.01, accuracy)
+    run.number = number
+    return run
+
+
+def test_one_student_posts_at_most_a_dozen_runs_and_the_teacher_is_marked_by_the_key(tmp_path):
+    from ui.board import store
+    from ui.board.store import Board, BoardError
+
+    board = Board(f"sqlite:///{tmp_path / 'board.sqlite3'}")
+    code, key = board.create("7B", "lr", teacher="teacher-tab")
+    for n in range(store.MAX_POSTS_EACH):
+        board.post(code, "Ada", _run(n + 1), f"ada:{n + 1}", "ada-tab")
+    with pytest.raises(BoardError, match="the most one student may"):
+        board.post(code, "Ada", _run(99), "ada:99", "ada-tab")
+    board.post(code, "Teacher", _run(1, 0.5), "bo:1", "bo-tab")  # a student who calls themself Teacher
+    board.post(code, "Ms Kim", _run(1, 0.95), "teacher-tab:1", "teacher-tab")  # the session that made the class
+    marked = {p.nickname: p.by_teacher for p in board.posts(code)[1]}
+    assert marked["Ms Kim"] and not marked["Teacher"] and not marked["Ada"]
+    board.close(code, key, teacher="laptop-tab")  # the key proves the teacher from another device too
+    board.dispose()
+
+
+def test_one_computer_creates_at_most_ten_classes_an_hour_and_others_still_can(tmp_path):
+    from ui.board import store
+    from ui.board.store import Board, BoardError
+
+    board = Board(f"sqlite:///{tmp_path / 'board.sqlite3'}")
+    for _ in range(store.MAX_CLASSES_PER_HOUR):
+        board.create("7B", "lr", client="10.0.0.7")
+    with pytest.raises(BoardError, match="created 10 classes in the last hour"):
+        board.create("7B", "lr", client="10.0.0.7")
+    assert board.create("8A", "lr", client="10.0.0.8")[0]
+    board.dispose()
+
+
+def test_a_board_database_from_before_gets_the_new_columns_and_keeps_its_posts(tmp_path):
+    import sqlalchemy as sa
+
+    from ui.board.store import Board
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = sa.create_engine(url)
+    with old.begin() as db:  # the schema as the first boards made it
+        db.execute(sa.text("CREATE TABLE board_classes (code VARCHAR(8) PRIMARY KEY, teacher_key_sha256 VARCHAR(64) "
+                           "NOT NULL, title VARCHAR(80) NOT NULL, study VARCHAR(20) NOT NULL, created FLOAT NOT NULL, "
+                           "closed BOOLEAN NOT NULL)"))
+        db.execute(sa.text("CREATE TABLE board_posts (id INTEGER PRIMARY KEY AUTOINCREMENT, code VARCHAR(8) NOT NULL, "
+                           "nickname VARCHAR(24) NOT NULL, kind VARCHAR(40) NOT NULL, settings TEXT NOT NULL, "
+                           "test_accuracy FLOAT NOT NULL, seconds FLOAT NOT NULL, run_key VARCHAR(64) NOT NULL, "
+                           "posted FLOAT NOT NULL, UNIQUE (code, run_key))"))
+        db.execute(sa.text("INSERT INTO board_classes VALUES ('ABCDEFGH', 'x', 'Old class', 'lr', 0, 0)"))
+        db.execute(sa.text("INSERT INTO board_posts (code, nickname, kind, settings, test_accuracy, seconds, run_key, "
+                           "posted) VALUES ('ABCDEFGH', 'Ada', 'dnn', '{}', 0.9, 3, 'k', 0)"))
+    old.dispose()
+    board = Board(url)
+    info, posts = board.posts("ABCDEFGH")
+    assert [p.nickname for p in posts] == ["Ada"] and not posts[0].by_teacher
+    board.post("ABCDEFGH", "Bo", _run(1), "bo:1", "bo-tab")
+    assert len(board.posts("ABCDEFGH")[1]) == 2
+    board.dispose()

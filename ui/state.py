@@ -16,6 +16,15 @@ def session_of(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None)
 
 
+def client_of(request: gr.Request | None) -> str:
+    """The address a request came from: the first of X-Forwarded-For behind a proxy (a Space, a load balancer),
+    else the connection's. For limits per computer; a school behind one address counts as one."""
+    headers = getattr(request, "headers", None) or {}
+    forwarded = headers.get("x-forwarded-for", "").split(",")[0].strip()
+    client = getattr(request, "client", None)
+    return forwarded or getattr(client, "host", "") or ""
+
+
 class AppState:
     """The shipped models by kind, why any failed to load (a reason without paths, by kind), the training
     workers, the stop requests, the models students retrained, their run history and the class boards."""

@@ -19,7 +19,7 @@ from models import registry
 from ui import i18n, inputs
 from ui.board.store import SORTS, STUDIES, STUDY_NAMES, BoardError, setting_of
 from ui.history import layout, settings_text
-from ui.state import AppState, session_of
+from ui.state import AppState, client_of, session_of
 
 ALL_MODELS = "all models"  # the models dropdown's value for no filter (an API value: stays English)
 T = i18n.Texts("board-tab")
@@ -93,7 +93,11 @@ def make_handlers(state: AppState) -> dict:
         if message := inputs.too_long(title, "The class name"):
             raise gr.Error(message if language == i18n.DEFAULT else
                            T.say("long_title", language, count=len(title), most=inputs.MAX_TEXT_CHARS))
-        code, key = state.board.create(title or T.say("default_title", language), study)
+        try:
+            code, key = state.board.create(title or T.say("default_title", language), study,
+                                           teacher=session_of(request), client=client_of(request))
+        except BoardError as error:
+            raise _refused(error, language) from None
         link = f"{_origin(request)}?tab=board&code={code}"
         created = T.say("created", language, code=code, study=STUDY_NAMES.say(study, language), link=link,
                         teacher_key=key)
@@ -114,7 +118,7 @@ def make_handlers(state: AppState) -> dict:
                 raise gr.Error(T.say("no_run", language) if not runs else
                                T.say("unknown_run", language, number=number))
         try:
-            number = state.board.post(code, nickname, chosen, f"{session}:{chosen.number}")
+            number = state.board.post(code, nickname, chosen, f"{session}:{chosen.number}", session or "")
             views.forget(code)
         except BoardError as error:
             raise _refused(error, language) from None
@@ -144,7 +148,7 @@ def make_handlers(state: AppState) -> dict:
         note = T.say("board_note", language, title=plain(info.title), count=len(found),
                      study=STUDY_NAMES.say(info.study, language),
                      closed=T.say("is_closed", language) if info.closed else "", best=best_text)
-        rows = [[p.id, p.nickname, p.kind, _shown(setting_of(p, info.study)), f"{p.test_accuracy:.2%}",
+        rows = [[p.id, _poster(p, language), p.kind, _shown(setting_of(p, info.study)), f"{p.test_accuracy:.2%}",
                  round(p.seconds, 1), settings_text(p.settings, language=language),
                  time.strftime("%H:%M", time.gmtime(p.posted))] for p in found]
         shown = note, _table(rows, language), plot(found, info.study, language=language)
@@ -155,7 +159,7 @@ def make_handlers(state: AppState) -> dict:
         language = i18n.language(request)
         number = _checked(language, "bad_post", inputs.number, post, "post", 1, 2**31 - 1, True)  # an SQL INTEGER
         try:
-            state.board.delete(code, inputs.text(key), number)
+            state.board.delete(code, inputs.text(key), number, teacher=session_of(request))
             views.forget(code)
         except BoardError as error:
             raise _refused(error, language) from None
@@ -164,7 +168,7 @@ def make_handlers(state: AppState) -> dict:
     def board_close(code, key, request: gr.Request = None):
         language = i18n.language(request)
         try:
-            state.board.close(code, inputs.text(key))
+            state.board.close(code, inputs.text(key), teacher=session_of(request))
             views.forget(code)
         except BoardError as error:
             raise _refused(error, language) from None
@@ -201,6 +205,11 @@ def _origin(request: gr.Request | None) -> str:
     if not origin and headers.get("host"):
         origin = f"http://{headers['host']}"
     return f"{origin}/" if origin else "/"
+
+
+def _poster(post, language: str) -> str:
+    """The nickname as the table shows it: the teacher's marked by the key they proved, not by what they typed."""
+    return T.say("by_teacher", language, nickname=post.nickname) if post.by_teacher else post.nickname
 
 
 def _sort_key(column: str, study: str):

@@ -38,6 +38,8 @@ CODE_LENGTH = 8
 MAX_NICKNAME = 24
 MAX_TITLE = 80
 MAX_POSTS = 500  # per class: a class of thirty posting a dozen runs each, and a bound on what a code can fill
+MAX_POSTS_EACH = 12  # per student (browser session) and class: one student filled a board in 3 minutes before
+MAX_CLASSES_PER_HOUR = 10  # new classes per client address and hour, per server: 14 a second were made before
 BOARD_ROWS = 200  # rows one refresh reads at most
 
 # what the teacher can choose to study: the x axis of the board's plot
@@ -67,7 +69,18 @@ post_table = sa.Table(
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("run_key", sa.String(64), nullable=False),  # SHA-256 of session + run number: one post per run
     sa.Column("posted", sa.Float, nullable=False),
+    # added after the first boards (Board._upgrade adds them to an older database)
+    sa.Column("poster", sa.String(64), nullable=False, server_default=""),  # SHA-256 of the posting session
+    sa.Column("by_teacher", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("code", "run_key", name="one_post_per_run"),
+)
+# the sessions that proved a class's teacher key (created it, or deleted or closed with the key): their posts are
+# marked as the teacher's, whatever nickname they carry
+teacher_table = sa.Table(
+    "board_teachers", metadata,
+    sa.Column("code", sa.String(CODE_LENGTH), sa.ForeignKey("board_classes.code", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("session_sha256", sa.String(64), primary_key=True),
 )
 
 
@@ -95,6 +108,7 @@ class Post:
     test_accuracy: float
     seconds: float
     posted: float
+    by_teacher: bool = False
 
 
 @dataclass
@@ -134,6 +148,7 @@ class Board:
         self._url = url
         self._engine: sa.Engine | None = None
         self._lock = threading.Lock()
+        self._creations = RateLimit(MAX_CLASSES_PER_HOUR, 3600)
 
     @property
     def engine(self) -> sa.Engine:
@@ -149,6 +164,7 @@ class Board:
                 if url.get_backend_name() == "sqlite":
                     sa.event.listen(engine, "connect", _sqlite_pragmas)
                 metadata.create_all(engine)
+                _upgrade(engine)
                 self._engine = engine
             return self._engine
 
@@ -160,10 +176,12 @@ class Board:
 
     # ---- the teacher --------------------------------------------------------------------------------------------
 
-    def create(self, title: str, study: str) -> tuple[str, str]:
-        """A new class: (class code for the students, teacher key). The key is shown once and stored hashed."""
+    def create(self, title: str, study: str, teacher: str | None = None, client: str = "") -> tuple[str, str]:
+        """A new class: (class code for the students, teacher key). The key is shown once and stored hashed; the
+        session `teacher` that made it posts as the teacher. At most MAX_CLASSES_PER_HOUR from one `client`."""
         if study not in STUDIES:
             raise BoardError("bad_study", names=", ".join(STUDIES))
+        self._creations.check(client)
         title = " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else ""
         key = secrets.token_urlsafe(16)
         for _ in range(5):  # a clash among 8.5e11 codes is unlikely; try again if it happens
@@ -173,31 +191,40 @@ class Board:
                     db.execute(class_table.insert().values(code=code, teacher_key_sha256=_sha256(key),
                                                            title=title, study=study, created=time.time(),
                                                            closed=False))
+                    if teacher:
+                        db.execute(teacher_table.insert().values(code=code, session_sha256=_sha256(teacher)))
                 return code, key
             except sa.exc.IntegrityError:
                 continue
         raise RuntimeError("could not find a free class code")
 
-    def delete(self, code, key, post_id: int) -> None:
-        code = self._teacher(code, key)
+    def delete(self, code, key, post_id: int, teacher: str | None = None) -> None:
+        code = self._teacher(code, key, teacher)
         with self.engine.begin() as db:
             gone = db.execute(post_table.delete().where(post_table.c.code == code,
                                                         post_table.c.id == post_id)).rowcount
         if not gone:
             raise BoardError("no_post", number=post_id)
 
-    def close(self, code, key) -> None:
-        code = self._teacher(code, key)
+    def close(self, code, key, teacher: str | None = None) -> None:
+        code = self._teacher(code, key, teacher)
         with self.engine.begin() as db:
             db.execute(class_table.update().where(class_table.c.code == code).values(closed=True))
 
-    def _teacher(self, code, key) -> str:
+    def _teacher(self, code, key, session: str | None = None) -> str:
+        """The class's code when `key` is its teacher key (then `session` posts as its teacher from now on)."""
         info = self.info(code)
         with self.engine.connect() as db:
             stored = db.execute(sa.select(class_table.c.teacher_key_sha256)
                                 .where(class_table.c.code == info.code)).scalar()
         if not isinstance(key, str) or not hmac.compare_digest(stored, _sha256(key.strip())):
             raise BoardError("wrong_key")
+        if session:
+            with self.engine.begin() as db:
+                known = db.execute(sa.select(teacher_table.c.code).where(
+                    teacher_table.c.code == info.code, teacher_table.c.session_sha256 == _sha256(session))).first()
+                if known is None:
+                    db.execute(teacher_table.insert().values(code=info.code, session_sha256=_sha256(session)))
         return info.code
 
     # ---- the students -------------------------------------------------------------------------------------------
@@ -211,23 +238,31 @@ class Board:
             raise BoardError("unknown_code")
         return ClassInfo(row.code, row.title, row.study, bool(row.closed))
 
-    def post(self, code, nickname, run, run_key: str) -> int:
-        """Post a finished run (ui.history.Run with a test accuracy) under `nickname`; returns the post's number."""
+    def post(self, code, nickname, run, run_key: str, session: str = "") -> int:
+        """Post a finished run (ui.history.Run with a test accuracy) under `nickname` for browser `session`; returns
+        the post's number. A session posts at most MAX_POSTS_EACH runs to a class; its teacher's are marked."""
         nickname = check_nickname(nickname)
         info = self.info(code)
         if info.closed:
             raise BoardError("closed")
+        poster = _sha256(session)
         with self.engine.begin() as db:
             count = db.execute(sa.select(sa.func.count()).select_from(post_table)
                                .where(post_table.c.code == info.code)).scalar()
             if count >= MAX_POSTS:
                 raise BoardError("full", most=MAX_POSTS)
+            mine = db.execute(sa.select(sa.func.count()).select_from(post_table)
+                              .where(post_table.c.code == info.code, post_table.c.poster == poster)).scalar()
+            if mine >= MAX_POSTS_EACH:
+                raise BoardError("enough", most=MAX_POSTS_EACH)
+            by_teacher = db.execute(sa.select(teacher_table.c.code).where(
+                teacher_table.c.code == info.code, teacher_table.c.session_sha256 == poster)).first() is not None
             settings = {k: v for k, v in run.settings.items() if k != "log_every"}
             try:
                 result = db.execute(post_table.insert().values(
                     code=info.code, nickname=nickname, kind=run.kind, settings=json.dumps(settings),
                     test_accuracy=float(run.test_accuracy), seconds=float(run.seconds), run_key=_sha256(run_key),
-                    posted=time.time()))
+                    posted=time.time(), poster=poster, by_teacher=by_teacher))
             except sa.exc.IntegrityError:
                 raise BoardError("already") from None
             return int(result.inserted_primary_key[0])
@@ -238,8 +273,38 @@ class Board:
         with self.engine.connect() as db:
             rows = db.execute(sa.select(post_table).where(post_table.c.code == info.code)
                               .order_by(post_table.c.posted.desc(), post_table.c.id.desc()).limit(BOARD_ROWS)).all()
-        return info, [Post(r.id, r.nickname, r.kind, json.loads(r.settings), r.test_accuracy, r.seconds, r.posted)
-                      for r in rows]
+        return info, [Post(r.id, r.nickname, r.kind, json.loads(r.settings), r.test_accuracy, r.seconds, r.posted,
+                           bool(r.by_teacher)) for r in rows]
+
+
+def _upgrade(engine: sa.Engine) -> None:
+    """Add to a database made before them the post columns that came later (create_all adds only tables)."""
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("board_posts")}
+    added = {"poster": "VARCHAR(64) NOT NULL DEFAULT ''", "by_teacher": "BOOLEAN NOT NULL DEFAULT FALSE"}
+    with engine.begin() as db:
+        for name, declaration in added.items():
+            if name not in columns:
+                db.execute(sa.text(f"ALTER TABLE board_posts ADD COLUMN {name} {declaration}"))
+
+
+class RateLimit:
+    """At most `most` events per key in any `window` seconds, counted in this process."""
+
+    def __init__(self, most: int, window: float):
+        self.most, self.window = most, window
+        self._times: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._times.get(key, []) if now - t < self.window]
+            if len(recent) >= self.most:
+                self._times[key] = recent
+                raise BoardError("too_many_classes", most=self.most)
+            self._times[key] = recent + [now]
+            if len(self._times) > 10_000:  # forget the keys that have nothing in the window
+                self._times = {k: v for k, v in self._times.items() if v and now - v[-1] < self.window}
 
 
 def _sqlite_pragmas(connection, _record) -> None:
