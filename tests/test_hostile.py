@@ -170,14 +170,18 @@ def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
         box.change(lambda x: x, box, out, api_name="quick", concurrency_id="digits", concurrency_limit=2)
     demo.queue(max_size=guard.QUEUE_SIZE)
     guard.cap_queue(demo)
-    old = dict(guard.WAITING)
-    guard.WAITING["lessons"] = 3
+    old = dict(guard.WAITING), dict(guard.PER_ADDRESS)
+    guard.WAITING["lessons"], guard.PER_ADDRESS["lessons"] = 3, 3
     port = free_port()
     demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        answers = [httpx.post(f"{url}gradio_api/queue/join", timeout=10, json={
-            "data": ["x"], "fn_index": 0, "session_hash": f"flood-{i}"}) for i in range(8)]
+        def flood(i: int):
+            time.sleep(0.5 if i == 1 else 0)  # the first one starts running before the rest arrive
+            return httpx.post(f"{url}gradio_api/queue/join", timeout=10, json={
+                "data": ["x"], "fn_index": 0, "session_hash": f"flood-{i}"})
+
+        answers = [flood(i) for i in range(8)]
         statuses = [a.status_code for a in answers]
         assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {503}
         assert "lessons are busy" in answers[-1].json()["detail"]
@@ -185,7 +189,8 @@ def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
         assert call(url, "quick", ["still here"]) == ("complete", ["still here"])
         assert time.monotonic() - started < 1.5
     finally:
-        guard.WAITING.update(old)
+        guard.WAITING.update(old[0])
+        guard.PER_ADDRESS.update(old[1])
         demo.close()
 
 
@@ -310,3 +315,38 @@ def test_a_board_database_from_before_gets_the_new_columns_and_keeps_its_posts(t
     board.post("ABCDEFGH", "Bo", _run(1), "bo:1", "bo-tab")
     assert len(board.posts("ABCDEFGH")[1]) == 2
     board.dispose()
+
+
+def test_one_address_inventing_sessions_fills_only_its_share_of_a_line():
+    """Sessions are the client's to invent: from one address at most PER_ADDRESS lessons wait, while a student at
+    another address (X-Forwarded-For, as behind a Space's proxy) still gets in line."""
+    from conftest import free_port
+
+    async def slow(x):
+        await asyncio.sleep(2)
+        return x
+
+    with gr.Blocks() as demo:
+        box, out = gr.Textbox(), gr.Textbox()
+        box.submit(slow, box, out, api_name="slow", concurrency_id="lessons", concurrency_limit=1)
+    demo.queue(max_size=guard.QUEUE_SIZE)
+    guard.cap_queue(demo)
+    old = dict(guard.PER_ADDRESS)
+    guard.PER_ADDRESS["lessons"] = 2
+    port = free_port()
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+
+    def join_as(session: str, address: str) -> int:
+        return httpx.post(f"{url}gradio_api/queue/join", timeout=10, headers={"x-forwarded-for": address},
+                          json={"data": ["x"], "fn_index": 0, "session_hash": session}).status_code
+
+    try:
+        flood = [join_as("invented-0", "10.0.0.66")]
+        time.sleep(0.5)  # it starts running before the rest arrive
+        flood += [join_as(f"invented-{i}", "10.0.0.66") for i in range(1, 6)]
+        assert flood[:3] == [200] * 3 and set(flood[3:]) == {503}  # one runs, two wait, the rest are refused
+        assert join_as("a-student", "10.0.0.7") == 200
+    finally:
+        guard.PER_ADDRESS.update(old)
+        demo.close()

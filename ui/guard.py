@@ -8,8 +8,9 @@ Three layers, each named in the README's "Limits" section:
   characters; uploads go to /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
 - `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
   request whose data has the wrong number of values is refused without echoing them; a session may have one
-  training and one lesson run waiting or running (PER_SESSION); and each pool of events has its own bound on
-  waiting events (WAITING), so a flood of slow lessons fills the lessons' line, never the one digits wait in.
+  training and one lesson run waiting or running (PER_SESSION); one address may have PER_ADDRESS of each waiting
+  (a client invents sessions at will); and each pool of events has its own bound on waiting events (WAITING), so a
+  flood of slow lessons fills at most the lessons' line, never the one digits wait in.
 - `guard_handlers`, around Blocks.process_api: lone surrogates in any text become U+FFFD before a handler sees
   them; a handler's own refusal (gr.Error) is answered without a traceback
   in the log; a value a control cannot take (gradio's ComponentProcessingError) is answered naming the control;
@@ -27,12 +28,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import i18n
 from ink.strokes import MAX_VALUE_CHARS
 from ui.i18n import translated
+from ui.state import client_of
 
 T = i18n.Texts("guard")
 
 MAX_BODY = 2 * MAX_VALUE_CHARS + 64 * 1024  # bytes: a drawing (JSON-escaped at most twice over) and its envelope
 PER_SESSION = {"train": 1, "lessons": 1}  # events one session may have waiting or running, by concurrency pool
-WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all sessions together; others: the queue's
+# waiting events of each pool from one address (sessions are the client's to invent): a classroom on its own
+# network has an address per student; thirty behind one school address share these, each still one at a time
+PER_ADDRESS = {"train": 16, "lessons": 24}
+WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all addresses together
 QUEUE_SIZE = 1_024  # every waiting event together: room for a class of thirty, each with a few of each
 SESSIONS = 300  # browser sessions whose last inputs gradio keeps (its default 10,000): ten classes' worth
 # gradio's ComponentProcessingError carries the input's position only in its text ("input component at index 2")
@@ -111,8 +116,11 @@ def cap_queue(demo: gr.Blocks) -> None:
             if body.session_hash and sum(e.session_hash == body.session_hash for e in events) >= PER_SESSION[pool]:
                 return False, T.say(f"already_{pool}", language), "error"
             waiting = queue.event_queue_per_concurrency_id.get(pool)
-            if waiting is not None and len(waiting.queue) >= WAITING[pool]:
-                return False, T.say(f"busy_{pool}", language, waiting=len(waiting.queue)), "queue_full"
+            waiting = list(waiting.queue) if waiting is not None else []
+            address = client_of(request)
+            from_here = sum(client_of(e.request) == address for e in waiting)
+            if len(waiting) >= WAITING[pool] or from_here >= PER_ADDRESS[pool]:
+                return False, T.say(f"busy_{pool}", language, waiting=len(waiting)), "queue_full"
         return await push(body=body, request=request, username=username)
 
     queue.push = capped
