@@ -19,7 +19,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 import app
-from tests.probes import call, join
+from benchmarks.probes import call, join
 from ui import guard
 
 ROOT = Path(__file__).resolve().parent.parent
