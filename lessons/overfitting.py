@@ -17,7 +17,7 @@ import torch
 
 import i18n
 from figures import plots
-from lessons import Clock, Result, splits
+from lessons import Clock, Result, Shown, splits
 from models import registry
 from training.loop import FitConfig, fit
 from training.run import trainable
@@ -25,6 +25,9 @@ from training.run import trainable
 T = i18n.Texts("lessons-overfitting")
 DEFAULTS = dict(examples=500, epochs=50, patience=5, width=512, dropout=0.0)
 VAL_EXAMPLES = 1_000
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def early_stop(val_losses: list[float], patience: int) -> tuple[int, int]:
@@ -45,7 +48,8 @@ def early_stop(val_losses: list[float], patience: int) -> tuple[int, int]:
 
 
 def run(examples: int = 500, epochs: int = 50, patience: int = 5, width: int = 512, dropout: float = 0.0,
-        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
+        seed: int = 0) -> Iterator[Result]:
+    """Train for all `epochs`, then replay early stopping with `patience` on the validation losses."""
     clock = Clock()
     data = splits("mnist")
     train, val = data["train"].sample(examples, seed), data["val"].sample(VAL_EXAMPLES, seed)
@@ -57,11 +61,19 @@ def run(examples: int = 500, epochs: int = 50, patience: int = 5, width: int = 5
     result = fit(model, train, val, fit_config)
     history = result.history
     stopped, kept = early_stop([s.val_loss for s in history], patience)
+    yield Result({"history": history, "stopped": stopped, "kept": kept, "patience": patience, "examples": examples,
+                  "val_loss": [s.val_loss for s in history], "train_loss": [s.train_loss for s in history]}, clock())
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    history, stopped, kept = v["history"], v["stopped"], v["kept"]
     figure = plots.training_curves(history, kept, stopped if stopped < len(history) else None, language=language)
     figure.update_xaxes(dtick=None)  # fifty epochs: let plotly space the ticks
-    yield Result(summary(history, stopped, kept, patience, examples, language=language), (figure,), clock(),
-                 extra={"stopped": stopped, "kept": kept, "val_loss": [s.val_loss for s in history],
-                        "train_loss": [s.train_loss for s in history]})
+    return Shown(summary(history, stopped, kept, v["patience"], v["examples"], language=language), (figure,))
 
 
 def summary(history, stopped: int, kept: int, patience: int, examples: int, *, language: str = "en") -> str:

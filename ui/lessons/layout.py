@@ -1,12 +1,14 @@
 """Tab 4: the tutorials' lessons, one sub-tab each: a few sentences on what to notice, one Run button (the
 controls start at the lesson's defaults), its plots, and the controls to vary it.
 
-The experiments live in lessons/; this module checks every value a client
-sends (ui.inputs: a gr.Error naming the field, never a crash), runs the lesson
-and streams its results. Lessons train in the server process, so all of them
-share one slot (`concurrency_id="lessons"`, limit 1): thirty students pressing
-Run wait in the queue instead of taking the CPU that serves digit predictions,
-and torch uses the one intra-op thread app.py sets. At their defaults the lessons took
+The experiments live in lessons/ and return numbers and keys; this module
+checks every value a client sends (ui.inputs: a gr.Error naming the field,
+never a crash), runs the lesson and streams its results, each one put into
+words and figures by the lesson's `show` in the language of the request.
+Lessons train in the server process, so all of them share one slot
+(`concurrency_id="lessons"`, limit 1): thirty students pressing Run wait in
+the queue instead of taking the CPU that serves digit predictions, and torch
+uses the one intra-op thread app.py sets. At their defaults the lessons took
 0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons). A
 missing data set comes back as the lesson's text.
 
@@ -35,24 +37,28 @@ LESSON_EVENT = dict(concurrency_limit=1, concurrency_id="lessons", preprocess=Fa
 T = i18n.Texts("lessons")
 
 
-def stream(results: Iterator[lessons.Result], figures: int, *, language: str = "en") -> Iterator[tuple]:
-    """A lesson's results as (text, *figures) outputs; while it runs, figures it has not drawn yet stay as they are.
+def stream(results: Iterator[lessons.Result], show: Callable, figures: int, *, language: str = "en"
+           ) -> Iterator[tuple]:
+    """A lesson's results as (text, *figures) outputs, each shown in `language` as it comes (`show`: the lesson's,
+    lessons/); while it runs, figures it has not drawn yet stay as they are.
 
     A missing data set (FileNotFoundError from training.datasets) becomes the lesson's text."""
     try:
         for result in results:
+            said = show(result, language)
             shown = [plots.described(f, language=language) if f is not None
-                     else (gr.update() if not result.done else None) for f in result.figures]
+                     else (gr.update() if not result.done else None) for f in said.figures]
             shown += [gr.update() if not result.done else None] * (figures - len(shown))
-            text = (result.text if result.done
-                    else T.say("running", language, text=result.text, seconds=f"{result.seconds:.0f}"))
+            text = (said.text if result.done
+                    else T.say("running", language, text=said.text, seconds=f"{result.seconds:.0f}"))
             yield text, *shown
     except FileNotFoundError as error:
         yield T.say("no_data", language, error=error), *([None] * figures)
 
 
 def _origin_models(state: AppState, origin, request: gr.Request | None, language: str) -> tuple[dict, str, str]:
-    """The DNN and CNN the student asked for: ({kind: model}, the origin in words, a note when theirs is missing)."""
+    """The DNN and CNN the student asked for: ({kind: model}, where they come from ("shipped", "yours" or "mixed"),
+    a note when theirs is missing)."""
     origin = inputs.Fields(T, language).choice(ORIGIN_ALIASES.get(origin, origin), "models", ORIGINS)
     session = getattr(request, "session_hash", None)
     chosen, note, missing = {}, "", []
@@ -63,8 +69,7 @@ def _origin_models(state: AppState, origin, request: gr.Request | None, language
         chosen[kind] = mine.model if mine is not None else state.shipped.get(kind)
     if missing:
         note = T.say("not_retrained", language, missing=T.say("either", language).join(missing))
-    words = T.say("shipped" if origin == ORIGINS[0] else ("yours" if not missing else "mixed"), language)
-    return chosen, words, note
+    return chosen, "shipped" if origin == ORIGINS[0] else ("yours" if not missing else "mixed"), note
 
 
 def _noted(note: str, outputs: Iterator[tuple]) -> Iterator[tuple]:
@@ -82,19 +87,18 @@ def init_lesson(epochs, log_lr, width, examples, activation, request: gr.Request
                              lr=10 ** check.number(log_lr, "lr_exponent", -4, -1),
                              width=check.number(width, "hidden_width", 8, 512, whole=True),
                              examples=check.number(examples, "training_examples", 500, 10_000, whole=True),
-                             activation=check.choice(activation, "activation", initialisation.ACTIVATIONS),
-                             language=language)
-    yield from stream(run, 1, language=language)
+                             activation=check.choice(activation, "activation", initialisation.ACTIVATIONS))
+    yield from stream(run, initialisation.show, 1, language=language)
 
 
 def make_weights_lesson(state: AppState) -> Callable:
     def weights_lesson(tiles, origin, session, request: gr.Request = None):
         language = i18n.language(request)
         count = inputs.Fields(T, language).number(tiles, "tile_count", 16, 128, whole=True)
-        chosen, words, note = _origin_models(state, origin, request, language)
+        chosen, where, note = _origin_models(state, origin, request, language)
         drawing = session.get("last_digit") if isinstance(session, dict) else None
-        run = weights.run(chosen["dnn"], chosen["cnn"], drawing, count, words, language=language)
-        yield from _noted(note, stream(run, 3, language=language))
+        run = weights.run(chosen["dnn"], chosen["cnn"], drawing, count, where)
+        yield from _noted(note, stream(run, weights.show, 3, language=language))
 
     return weights_lesson
 
@@ -106,9 +110,9 @@ def make_crop_lesson(state: AppState) -> Callable:
         settings = dict(examples=check.number(examples, "test_digits", 100, 5_000, whole=True),
                         smallest_crop=check.number(smallest_crop, "crop_field", 8, 26, whole=True),
                         largest_shift=check.number(largest_shift, "shift_field", 2, 14, whole=True))
-        chosen, words, note = _origin_models(state, origin, request, language)
-        run = crops.run(chosen["dnn"], chosen["cnn"], origin=words, language=language, **settings)
-        yield from _noted(note, stream(run, 2, language=language))
+        chosen, where, note = _origin_models(state, origin, request, language)
+        run = crops.run(chosen["dnn"], chosen["cnn"], origin=where, **settings)
+        yield from _noted(note, stream(run, crops.show, 2, language=language))
 
     return crop_lesson
 
@@ -120,8 +124,8 @@ def boundary_lesson(dataset, hidden, lr, noise, steps, request: gr.Request = Non
                        hidden=check.number(hidden, "hidden_field", 0, 32, whole=True),
                        lr=check.number(lr, "lr", 0.01, 10.0),
                        noise=check.number(noise, "noise", 0.0, 0.5),
-                       steps=check.number(steps, "steps", 10, 3_000, whole=True), language=language)
-    yield from stream(run, 2, language=language)
+                       steps=check.number(steps, "steps", 10, 3_000, whole=True))
+    yield from stream(run, boundary.show, 2, language=language)
 
 
 def regression_lesson(lr, steps, noise, outlier, request: gr.Request = None):
@@ -130,8 +134,8 @@ def regression_lesson(lr, steps, noise, outlier, request: gr.Request = None):
     run = regression.run(lr=check.number(lr, "lr", 0.001, 1.5),
                          steps=check.number(steps, "steps", 5, 500, whole=True),
                          noise=check.number(noise, "noise", 0.0, 3.0),
-                         outlier=check.flag(outlier, "outlier_field"), language=language)
-    yield from stream(run, 2, language=language)
+                         outlier=check.flag(outlier, "outlier_field"))
+    yield from stream(run, regression.show, 2, language=language)
 
 
 def overfit_lesson(examples, epochs, patience, width, dropout, request: gr.Request = None):
@@ -141,8 +145,8 @@ def overfit_lesson(examples, epochs, patience, width, dropout, request: gr.Reque
                           epochs=check.number(epochs, "epochs", 5, 100, whole=True),
                           patience=check.number(patience, "patience_field", 1, 20, whole=True),
                           width=check.number(width, "hidden_width", 16, 1_024, whole=True),
-                          dropout=check.number(dropout, "dropout", 0.0, 0.8), language=language)
-    yield from stream(run, 1, language=language)
+                          dropout=check.number(dropout, "dropout", 0.0, 0.8))
+    yield from stream(run, overfitting.show, 1, language=language)
 
 
 def recurrent_lesson(examples, epochs, size, sentences, request: gr.Request = None):
@@ -154,8 +158,8 @@ def recurrent_lesson(examples, epochs, size, sentences, request: gr.Request = No
     run = recurrent.run(examples=check.number(examples, "sentences_count", 200, 6_920, whole=True),
                         epochs=check.number(epochs, "epochs", 1, 5, whole=True),
                         size=check.number(size, "size", 8, 128, whole=True),
-                        sentences=sentences, language=language)
-    yield from stream(run, 2, language=language)
+                        sentences=sentences)
+    yield from stream(run, recurrent.show, 2, language=language)
 
 
 # ---- layout ----------------------------------------------------------------------------------------------------------
