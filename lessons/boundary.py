@@ -20,10 +20,18 @@ from torch import nn
 import i18n
 from figures.style import layout
 from lessons import Clock, Result, Shown
+from lessons.controls import Control, defaults
 
 T = i18n.Texts("lessons-boundary")
 DATASETS = ("moons", "circles", "blobs")
-DEFAULTS = dict(dataset="moons", hidden=8, lr=0.5, noise=0.2, steps=800)
+CONTROLS = (
+    Control("dataset", "choice", "moons", "dataset", "dataset_field", choices=DATASETS),
+    Control("hidden", "whole", 8, "hidden_units", "hidden_field", low=0, high=32, step=1),
+    Control("lr", "float", 0.5, "sgd_lr", "lr", low=0.01, high=10, step=0.01),
+    Control("noise", "float", 0.2, "noise", low=0, high=0.5, step=0.05),
+    Control("steps", "whole", 800, "steps", low=10, high=3_000, step=10),
+)
+DEFAULTS = defaults(CONTROLS)
 POINTS = 200
 GRID = 70  # the probability is drawn on GRID × GRID points
 FRAMES = 16  # redraws while training (about 0.1 s of figure-building each)
@@ -50,8 +58,8 @@ def network(hidden: int) -> nn.Module:
     return nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Linear(hidden, 1), nn.Sigmoid())
 
 
-def run(dataset: str = "moons", hidden: int = 8, lr: float = 0.5, noise: float = 0.2, steps: int = 800,
-        seed: int = 0) -> Iterator[Result]:
+def run(dataset: str = DEFAULTS["dataset"], hidden: int = DEFAULTS["hidden"], lr: float = DEFAULTS["lr"],
+        noise: float = DEFAULTS["noise"], steps: int = DEFAULTS["steps"], seed: int = 0) -> Iterator[Result]:
     """Train on all points at once; FRAMES times while it trains, the network's probability over the plane."""
     clock = Clock(every=0.0)  # a frame per FRAMES-th of training: cheap, and the point of the lesson
     x, y = points(dataset, noise, seed)

@@ -27,9 +27,16 @@ import i18n
 from figures.images import image, mosaic
 from figures.style import layout, styled
 from lessons import Clock, Result, Shown, splits
+from lessons.controls import ORIGIN, Control, defaults
 
 T = i18n.Texts("lessons-crops")
-DEFAULTS = dict(examples=1_000, smallest_crop=14, largest_shift=10)
+CONTROLS = (
+    Control("examples", "whole", 1_000, "test_digits", low=100, high=5_000, step=100),
+    Control("smallest_crop", "whole", 14, "smallest_crop", "crop_field", low=8, high=26, step=2),
+    Control("largest_shift", "whole", 10, "largest_shift", "shift_field", low=2, high=14, step=2),
+    ORIGIN,
+)
+DEFAULTS = defaults(CONTROLS)
 TUTORIAL = (22, 0.415)  # the tutorial's MLP on random 22-pixel crops (97.9% uncropped)
 SIZE = 28
 
@@ -73,8 +80,9 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch
     return correct / len(labels)
 
 
-def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = 1_000, smallest_crop: int = 14,
-        largest_shift: int = 10, seed: int = 0, origin: str = "shipped") -> Iterator[Result]:
+def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = DEFAULTS["examples"],
+        smallest_crop: int = DEFAULTS["smallest_crop"], largest_shift: int = DEFAULTS["largest_shift"], seed: int = 0,
+        origin: str = DEFAULTS["origin"]) -> Iterator[Result]:
     """Each model's accuracy at every crop size, then every shift; while it runs, the scores so far and the size
     under test. `origin`: where the models come from, "shipped", "yours" (retrained) or "mixed"; the text names it."""
     clock = Clock()

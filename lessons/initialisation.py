@@ -27,13 +27,21 @@ import i18n
 import models
 from figures.style import layout, styled
 from lessons import Clock, Result, Shown, splits
+from lessons.controls import Control, defaults
 from models import registry
 from models.initialisation import init_weights
 
 T = i18n.Texts("lessons-initialisation")
 SCHEMES = ("zeros", "gaussian", "xavier", "kaiming")  # by key; each is named by lessons-initialisation.<key>
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
-DEFAULTS = dict(epochs=8, lr=1e-3, width=128, examples=5_000, activation="relu")
+CONTROLS = (
+    Control("epochs", "whole", 8, "epochs", low=1, high=15, step=1),
+    Control("log_lr", "float", -3, "adam_lr", "lr_exponent", low=-4, high=-1, step=0.25),  # Adam's rate is 10^x
+    Control("width", "whole", 128, "halved_width", "hidden_width", low=8, high=512, step=8),
+    Control("examples", "whole", 5_000, "training_examples", low=500, high=10_000, step=500),
+    Control("activation", "choice", "relu", "activation", choices=ACTIVATIONS),
+)
+DEFAULTS = defaults(CONTROLS)
 VAL_EXAMPLES = 2_000
 BATCH = 64
 
@@ -67,8 +75,9 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
     return F.cross_entropy(logits, labels).item(), (logits.argmax(1) == labels).float().mean().item()
 
 
-def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_000, activation: str = "relu",
-        seed: int = 0) -> Iterator[Result]:
+def run(epochs: int = DEFAULTS["epochs"], log_lr: float = DEFAULTS["log_lr"], width: int = DEFAULTS["width"],
+        examples: int = DEFAULTS["examples"], activation: str = DEFAULTS["activation"], seed: int = 0
+        ) -> Iterator[Result]:
     """Train the DNN from each scheme in turn; while it trains, the curves so far and the scheme in training."""
     clock = Clock()
     data = splits("mnist")
@@ -80,7 +89,7 @@ def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_0
     for scheme in SCHEMES:
         torch.manual_seed(seed)
         model = build(scheme, width, activation)
-        optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+        optimiser = torch.optim.Adam(model.parameters(), lr=10 ** log_lr)
         order_generator = torch.Generator().manual_seed(seed)  # every scheme sees the same batches in the same order
         for _ in range(epochs):
             model.train()

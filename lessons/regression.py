@@ -21,13 +21,20 @@ from plotly.subplots import make_subplots
 import i18n
 from figures.style import LESSON_COLOURS, layout
 from lessons import Clock, Result, Shown
+from lessons.controls import Control, defaults
 
 T = i18n.Texts("lessons-regression")
 
 TRUE_W, TRUE_B = 2.0, 1.0
 POINTS = 40
 OUTLIER = (1.8, -9.0)  # far below the line, at the right
-DEFAULTS = dict(lr=0.1, steps=150, noise=0.5, outlier=True)
+CONTROLS = (
+    Control("lr", "float", 0.1, "lr", low=0.001, high=1.5, step=0.001),
+    Control("steps", "whole", 150, "steps", low=5, high=500, step=5),
+    Control("noise", "float", 0.5, "noise", low=0, high=3, step=0.1),
+    Control("outlier", "flag", True, "outlier", "outlier_field"),
+)
+DEFAULTS = defaults(CONTROLS)
 FRAMES = 15
 LOSSES = ("mse", "l1")  # by key; each is named by lessons-regression.<key>
 BLOWN_UP = 1e6  # a loss past this has diverged; the run of that loss stops there
@@ -51,8 +58,8 @@ def stable_below(x: np.ndarray) -> float:
     return 2 / float(np.linalg.eigvalsh(hessian).max())
 
 
-def run(lr: float = 0.1, steps: int = 150, noise: float = 0.5, outlier: bool = True, seed: int = 0
-        ) -> Iterator[Result]:
+def run(lr: float = DEFAULTS["lr"], steps: int = DEFAULTS["steps"], noise: float = DEFAULTS["noise"],
+        outlier: bool = DEFAULTS["outlier"], seed: int = 0) -> Iterator[Result]:
     """Gradient descent on the MSE and on the L1 loss side by side; FRAMES times while it runs, both lines so far."""
     clock = Clock(every=0.0)
     x, y = points(noise, outlier, seed)

@@ -19,9 +19,11 @@ from figures.images import image, mosaic
 from ink import strokes
 from ink.preprocess import to_mnist
 from lessons import Clock, Result, Shown
+from lessons.controls import ORIGIN, Control, defaults
 
 T = i18n.Texts("lessons-weights")
-DEFAULTS = dict(tiles=64)
+CONTROLS = (Control("tiles", "whole", 64, "tiles", "tile_count", low=16, high=128, step=8), ORIGIN)
+DEFAULTS = defaults(CONTROLS)
 SAMPLE_SEVEN = [[(70, 60), (210, 60), (120, 240)]]  # shown until the student has drawn something
 
 
@@ -61,8 +63,8 @@ def cnn_first_layer(model: nn.Module, pixels: np.ndarray) -> tuple[np.ndarray, n
     return conv.weight.detach().float()[:, 0].numpy(), maps.numpy(), answer
 
 
-def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = 64,
-        origin: str = "shipped") -> Iterator[Result]:
+def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = DEFAULTS["tiles"],
+        origin: str = DEFAULTS["origin"]) -> Iterator[Result]:
     """What the models hold. `origin`: where they come from, "shipped", "yours" (retrained) or "mixed" (some of
     each); the text names it. Without `pixels` (no drawing yet) the CNN reads a sample seven."""
     clock = Clock()

@@ -1,5 +1,6 @@
 """The lessons (lessons/, ui/lessons/layout.py): each experiment on small settings, its API through gradio_client,
 bad input through the raw API, the Retrain tab's zeros note, and Fashion-MNIST from a tiny IDX file written here."""
+import inspect
 import math
 import struct
 
@@ -266,8 +267,57 @@ def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_pa
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
-    text, plot = list(tab.init_lesson(1, -3, 32, 500, "relu"))[-1]  # read once per folder; a failure is not kept
+    text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu"))[-1]  # a failed read is not kept
     assert "needs its data set" in text and "MNIST is not in" in text and plot is None
+
+
+# ---- the controls, declared once beside each experiment ----------------------------------------------------------
+
+def test_every_control_fills_its_lessons_run_and_is_its_default_there():
+    from ui.lessons.catalogue import LESSONS
+
+    for lesson in LESSONS:
+        parameters = inspect.signature(lesson.experiment.run).parameters
+        for control in lesson.experiment.CONTROLS:
+            assert parameters[control.name].default == control.default, (lesson.key, control.name)
+
+
+def test_a_control_added_to_a_declaration_is_a_widget_an_api_parameter_a_check_a_history_name_and_reset(monkeypatch):
+    import gradio as gr
+
+    from i18n import CATALOGUE
+    from lessons.controls import Control
+    from ui.history import RunHistory
+    from ui.i18n import I18N
+    from ui.lessons import layout as tab
+    from ui.state import AppState
+
+    monkeypatch.setitem(CATALOGUE["en"], "lessons.seed", "random seed")  # its label, as a locale file would hold it
+    monkeypatch.setitem(I18N.translations["en"], "lessons.seed", "random seed")
+    seed = Control("seed", "whole", 0, "seed", low=0, high=9, step=1)  # boundary.run already takes a seed
+    monkeypatch.setattr(boundary, "CONTROLS", (*boundary.CONTROLS, seed))
+    state = AppState({}, history=RunHistory())
+    with gr.Blocks() as demo, gr.Tabs():
+        tab.build(state, gr.State({}))
+
+    (event,) = [fn for fn in demo.fns.values() if fn.api_name == "boundary_lesson"]
+    slider = event.inputs[-1]
+    assert isinstance(slider, gr.Slider) and (slider.minimum, slider.maximum, slider.step, slider.value) == (0, 9, 1, 0)
+    parameters = demo.get_api_info()["named_endpoints"]["/boundary_lesson"]["parameters"]
+    assert [p["parameter_name"] for p in parameters] == ["dataset", "hidden", "lr", "noise", "steps", "seed"]
+    assert parameters[-1]["parameter_default"] == 0
+
+    run = event.fn
+    with pytest.raises(gr.Error, match="random seed must be a whole number from 0 to 9, not 12"):
+        list(run("moons", 8, 0.5, 0.2, 20, 12))
+    other, same = list(run("moons", 8, 0.5, 0.2, 20, 3))[-1][0], list(run("moons", 8, 0.5, 0.2, 20, 0))[-1][0]
+    assert other != same == list(tab.handler(tab.LESSON["boundary"])("moons", 8, 0.5, 0.2, 20, seed=0))[-1][0]
+
+    (reset,) = [fn for fn in demo.fns.values() if fn.outputs == event.inputs and not fn.inputs]
+    assert reset.fn() == ["moons", 8, 0.5, 0.2, 800, 0]
+    (record,) = [fn for fn in demo.fns.values() if fn.inputs == event.inputs and fn.fn.__name__ == "record"]
+    record.fn(type("Request", (), {"session_hash": "a student"})(), "moons", 8, 0.5, 0.2, 20, 3)
+    assert state.history.runs("a student")[-1].settings["random seed"] == 3
 
 
 # ---- the Retrain tab: why a zeros run did not learn ----------------------------------------------------------------
