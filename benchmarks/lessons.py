@@ -1,4 +1,4 @@
-"""Benchmark: each lesson at its defaults, timed as the server runs it (one torch thread, shipped models).
+"""Benchmark: each lesson at its defaults, timed as the server runs and shows it (one torch thread, shipped models).
 
 The lessons train in the server's own process, so each must finish within
 15 s at its defaults on a 2-core CPU. A lesson's first run in a process also
@@ -11,6 +11,7 @@ import argparse
 import os
 import statistics
 import time
+from collections.abc import Iterator
 
 import torch
 
@@ -24,16 +25,23 @@ BUDGET = 15.0  # seconds, at the defaults, on a 2-core CPU
 
 
 def lesson_runs(dnn, cnn) -> dict:
-    """Each lesson's run at its defaults, as a function of nothing."""
+    """Each lesson's module and its run at its defaults, as a function of nothing."""
     return {
-        "1 init_lesson": lambda: initialisation.run(**initialisation.DEFAULTS),
-        "2 weights_lesson": lambda: weights.run(dnn, cnn, weights.sample_drawing(), **weights.DEFAULTS),
-        "3 crop_lesson": lambda: crops.run(dnn, cnn, **crops.DEFAULTS),
-        "4 boundary_lesson": lambda: boundary.run(**boundary.DEFAULTS),
-        "5 regression_lesson": lambda: regression.run(**regression.DEFAULTS),
-        "6 overfit_lesson": lambda: overfitting.run(**overfitting.DEFAULTS),
-        "7 recurrent_lesson": lambda: recurrent.run(**recurrent.DEFAULTS),
+        "1 init_lesson": (initialisation, lambda: initialisation.run(**initialisation.DEFAULTS)),
+        "2 weights_lesson": (weights, lambda: weights.run(dnn, cnn, weights.sample_drawing(), **weights.DEFAULTS)),
+        "3 crop_lesson": (crops, lambda: crops.run(dnn, cnn, **crops.DEFAULTS)),
+        "4 boundary_lesson": (boundary, lambda: boundary.run(**boundary.DEFAULTS)),
+        "5 regression_lesson": (regression, lambda: regression.run(**regression.DEFAULTS)),
+        "6 overfit_lesson": (overfitting, lambda: overfitting.run(**overfitting.DEFAULTS)),
+        "7 recurrent_lesson": (recurrent, lambda: recurrent.run(**recurrent.DEFAULTS)),
     }
+
+
+def served(lesson, results: Iterator[lessons.Result]) -> Iterator[lessons.Result]:
+    """`results` as the app serves them: each one shown (its text and figures) as it comes."""
+    for result in results:
+        lesson.show(result)
+        yield result
 
 
 def main() -> None:
@@ -49,11 +57,11 @@ def main() -> None:
     print(f"device: {describe_device(torch.device('cpu'))}, {os.cpu_count()} CPU cores; "
           f"torch {torch.__version__}; {args.runs} run(s) per lesson")
     print(f"{'lesson':<22}{'first (s)':>10}{'again, median (s)':>19}{'max (s)':>9}  within {BUDGET:g} s")
-    for name, run in lesson_runs(dnn, cnn).items():
+    for name, (lesson, run) in lesson_runs(dnn, cnn).items():
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
-            lessons.final(run())
+            lessons.final(served(lesson, run()))
             times.append(time.perf_counter() - start)
         again = statistics.median(times[1:]) if len(times) > 1 else float("nan")
         print(f"{name:<22}{times[0]:>10.2f}{again:>19.2f}{max(times):>9.2f}  "

@@ -1,20 +1,22 @@
-"""The tutorials' lessons: each module runs one small experiment and returns what it showed.
+"""The tutorials' lessons: each module runs one small experiment and says what it showed.
 
-A lesson's `run(...)` is a generator of `Result`s: intermediate ones while it
-trains (the app streams them as live plots) and the final one last; `final`
-runs it to the end. Every figure and every number in a result's text comes
-from the run that produced it. The data sets are read once per process and
-kept (`splits`), so only a lesson's first run pays for reading MNIST or SST-2.
+A lesson module has two halves. `run(...)` is the experiment: a generator of
+`Result`s, intermediate ones while it trains and the final one last, each
+holding numbers and keys only (`final` runs it to the end). `show(result,
+language)` is its presentation: the text and the figures of one result, in
+that language (the app calls it with the request's, ui/lessons/layout.py,
+and streams intermediate results as live plots). Nothing a run computes
+depends on a language, and every figure and every number in a text comes from
+the run that produced it. The data sets are read once per process and kept
+(`splits`), so only a lesson's first run pays for reading MNIST or SST-2.
 Inputs are checked by the caller (ui/lessons/layout.py); the functions here
-assume values in range. `run(..., language="ko")` writes the text and the
-figures' words in Korean (each module's `T`, ui/i18n.py); what it computes
-does not depend on the language.
+assume values in range.
 """
 import functools
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -23,11 +25,19 @@ from training.datasets import LOADERS, Split, data_dir
 
 @dataclass
 class Result:
-    text: str  # Markdown: what this run showed, with its own numbers
-    figures: tuple[go.Figure | None, ...]  # in the order the lesson's tab lays them out
+    """What a run has found so far: numbers and keys, no words."""
+
+    values: dict  # everything the lesson's `show` needs (tests and the benchmark read them too)
     seconds: float = 0.0  # from the start of the run to this result
     done: bool = True  # False while the lesson is still training
-    extra: dict = field(default_factory=dict)  # the run's numbers, for tests and the benchmark
+
+
+@dataclass
+class Shown:
+    """A result in words and pictures, in one language."""
+
+    text: str  # Markdown: what this run showed, with its own numbers
+    figures: tuple[go.Figure | None, ...]  # in the order the lesson's tab lays them out
 
 
 def final(results: Iterator[Result]) -> Result:

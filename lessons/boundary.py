@@ -19,14 +19,25 @@ from torch import nn
 
 import i18n
 from figures.style import layout
-from lessons import Clock, Result
+from lessons import Clock, Result, Shown
+from lessons.controls import Control, defaults
 
 T = i18n.Texts("lessons-boundary")
 DATASETS = ("moons", "circles", "blobs")
-DEFAULTS = dict(dataset="moons", hidden=8, lr=0.5, noise=0.2, steps=800)
+CONTROLS = (
+    Control("dataset", "choice", "moons", "dataset", "dataset_field", choices=DATASETS),
+    Control("hidden", "whole", 8, "hidden_units", "hidden_field", low=0, high=32, step=1),
+    Control("lr", "float", 0.5, "sgd_lr", "lr", low=0.01, high=10, step=0.01),
+    Control("noise", "float", 0.2, "noise", low=0, high=0.5, step=0.05),
+    Control("steps", "whole", 800, "steps", low=10, high=3_000, step=10),
+)
+DEFAULTS = defaults(CONTROLS)
 POINTS = 200
 GRID = 70  # the probability is drawn on GRID × GRID points
 FRAMES = 16  # redraws while training (about 0.1 s of figure-building each)
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def points(dataset: str, noise: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -47,8 +58,9 @@ def network(hidden: int) -> nn.Module:
     return nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Linear(hidden, 1), nn.Sigmoid())
 
 
-def run(dataset: str = "moons", hidden: int = 8, lr: float = 0.5, noise: float = 0.2, steps: int = 800,
-        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
+def run(dataset: str = DEFAULTS["dataset"], hidden: int = DEFAULTS["hidden"], lr: float = DEFAULTS["lr"],
+        noise: float = DEFAULTS["noise"], steps: int = DEFAULTS["steps"], seed: int = 0) -> Iterator[Result]:
+    """Train on all points at once; FRAMES times while it trains, the network's probability over the plane."""
     clock = Clock(every=0.0)  # a frame per FRAMES-th of training: cheap, and the point of the lesson
     x, y = points(dataset, noise, seed)
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)[:, None]
@@ -68,13 +80,33 @@ def run(dataset: str = "moons", hidden: int = 8, lr: float = 0.5, noise: float =
         optimiser.step()
         losses.append(loss.item())
         if step % redraw == 0 and step < steps and clock.due():
-            yield Result(T.say("step", language, step=step, steps=steps, loss=f"{losses[-1]:.3f}"),
-                         figures(model, x, y, axis, grid, losses, step, language=language), clock(), done=False)
+            yield Result(frame(model, x, y, axis, grid, losses, step, steps), clock(), done=False)
     with torch.no_grad():
         accuracy = ((model(inputs) > 0.5).float() == targets).float().mean().item()
-    yield Result(summary(dataset, hidden, accuracy, losses, lr, language=language),
-                 figures(model, x, y, axis, grid, losses, steps, language=language), clock(),
-                 extra={"accuracy": accuracy, "loss": losses[-1]})
+    yield Result(frame(model, x, y, axis, grid, losses, steps, steps) | {
+        "dataset": dataset, "hidden": hidden, "lr": lr, "accuracy": accuracy, "loss": losses[-1]}, clock())
+
+
+@torch.no_grad()
+def frame(model: nn.Module, x: np.ndarray, y: np.ndarray, axis: np.ndarray, grid: torch.Tensor, losses: list[float],
+          step: int, steps: int) -> dict:
+    """What a frame draws: the points, the probability of class 1 on the grid, the losses until `step`."""
+    probability = model(grid).reshape(len(axis), len(axis)).numpy()
+    return {"points": x, "labels": y, "axis": axis, "probability": probability, "losses": list(losses), "step": step,
+            "steps": steps}
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    pictures = figures(v["points"], v["labels"], v["axis"], v["probability"], v["losses"], v["step"],
+                       language=language)
+    if not result.done:
+        return Shown(T.say("step", language, step=v["step"], steps=v["steps"], loss=f"{v['losses'][-1]:.3f}"),
+                     pictures)
+    return Shown(summary(v["dataset"], v["hidden"], v["accuracy"], v["losses"], v["lr"], language=language), pictures)
 
 
 def summary(dataset: str, hidden: int, accuracy: float, losses: list[float], lr: float, *,
@@ -92,10 +124,9 @@ def summary(dataset: str, hidden: int, accuracy: float, losses: list[float], lr:
     return text
 
 
-def figures(model: nn.Module, x: np.ndarray, y: np.ndarray, axis: np.ndarray, grid: torch.Tensor,
-            losses: list[float], step: int, *, language: str = "en") -> tuple[go.Figure, go.Figure]:
-    with torch.no_grad():
-        probability = model(grid).reshape(len(axis), len(axis)).numpy()
+def figures(x: np.ndarray, y: np.ndarray, axis: np.ndarray, probability: np.ndarray, losses: list[float], step: int,
+            *, language: str = "en") -> tuple[go.Figure, go.Figure]:
+    """The probability over the plane with the points and the 0.5 line; the loss until `step`."""
     boundary = go.Figure(go.Contour(
         x=axis, y=axis, z=probability, zmin=0, zmax=1, colorscale="RdBu", reversescale=True, opacity=0.75,
         contours=dict(start=0, end=1, size=0.1), colorbar=dict(title=T.say("probability", language)),

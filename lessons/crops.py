@@ -26,13 +26,22 @@ from torch import nn
 import i18n
 from figures.images import image, mosaic
 from figures.style import layout, styled
-from lessons import Clock, Result, splits
+from lessons import Clock, Result, Shown, splits
+from lessons.controls import ORIGIN, Control, defaults
 
-# {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
 T = i18n.Texts("lessons-crops")
-DEFAULTS = dict(examples=1_000, smallest_crop=14, largest_shift=10)
+CONTROLS = (
+    Control("examples", "whole", 1_000, "test_digits", low=100, high=5_000, step=100),
+    Control("smallest_crop", "whole", 14, "smallest_crop", "crop_field", low=8, high=26, step=2),
+    Control("largest_shift", "whole", 10, "largest_shift", "shift_field", low=2, high=14, step=2),
+    ORIGIN,
+)
+DEFAULTS = defaults(CONTROLS)
 TUTORIAL = (22, 0.415)  # the tutorial's MLP on random 22-pixel crops (97.9% uncropped)
 SIZE = 28
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def crop(images: torch.Tensor, k: int, generator: torch.Generator) -> torch.Tensor:
@@ -71,10 +80,11 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch
     return correct / len(labels)
 
 
-def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = 1_000, smallest_crop: int = 14,
-        largest_shift: int = 10, seed: int = 0, origin: str = "shipped", *, language: str = "en"
-        ) -> Iterator[Result]:
-    """`origin`: where the models come from, in words of `language` (the tab's)."""
+def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = DEFAULTS["examples"],
+        smallest_crop: int = DEFAULTS["smallest_crop"], largest_shift: int = DEFAULTS["largest_shift"], seed: int = 0,
+        origin: str = DEFAULTS["origin"]) -> Iterator[Result]:
+    """Each model's accuracy at every crop size, then every shift; while it runs, the scores so far and the size
+    under test. `origin`: where the models come from, "shipped", "yours" (retrained) or "mixed"; the text names it."""
     clock = Clock()
     test = splits("mnist")["test"].sample(examples, seed)
     images, labels = test.inputs[0].float() / 255, test.labels
@@ -94,12 +104,24 @@ def run(dnn: nn.Module | None, cnn: nn.Module | None, examples: int = 1_000, sma
             for name, model in nets.items():
                 scores[what][name].append(accuracy(model, changed, labels))
             if clock.due():
-                yield Result(T.say(f"testing_{what}", language, k=k),
-                             (curves(crops, shifts, scores, language=language), None), clock(), done=False)
-    pictures = strip(examples_shown, crops, shifts, language=language)
-    yield Result(summary(scores, crops, shifts, len(labels), origin, language=language),
-                 (curves(crops, shifts, scores, language=language), pictures), clock(),
-                 extra={"crops": crops, "shifts": shifts, "scores": scores})
+                so_far = {w: {n: list(s) for n, s in by_net.items()} for w, by_net in scores.items()}
+                yield Result({"testing": what, "k": k, "crops": crops, "shifts": shifts, "scores": so_far}, clock(),
+                             done=False)
+    yield Result({"crops": crops, "shifts": shifts, "scores": scores, "shown": examples_shown, "n": len(labels),
+                  "origin": origin}, clock())
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    plot = curves(v["crops"], v["shifts"], v["scores"], language=language)
+    if not result.done:
+        return Shown(T.say(f"testing_{v['testing']}", language, k=v["k"]), (plot, None))
+    origin = i18n.say(f"lessons.{v['origin']}", language)  # the tab's words: "shipped", "your retrained"
+    return Shown(summary(v["scores"], v["crops"], v["shifts"], v["n"], origin, language=language),
+                 (plot, strip(v["shown"], v["crops"], v["shifts"], language=language)))
 
 
 def summary(scores: dict, crops: list[int], shifts: list[int], n: int, origin: str, *, language: str = "en") -> str:

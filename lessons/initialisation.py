@@ -26,16 +26,27 @@ from torch import nn
 import i18n
 import models
 from figures.style import layout, styled
-from lessons import Clock, Result, splits
+from lessons import Clock, Result, Shown, splits
+from lessons.controls import Control, defaults
 from models import registry
 from models.initialisation import init_weights
 
 T = i18n.Texts("lessons-initialisation")
-SCHEMES = {scheme: T.say(scheme, "en") for scheme in ("zeros", "gaussian", "xavier", "kaiming")}
+SCHEMES = ("zeros", "gaussian", "xavier", "kaiming")  # by key; each is named by lessons-initialisation.<key>
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
-DEFAULTS = dict(epochs=8, lr=1e-3, width=128, examples=5_000, activation="relu")
+CONTROLS = (
+    Control("epochs", "whole", 8, "epochs", low=1, high=15, step=1),
+    Control("log_lr", "float", -3, "adam_lr", "lr_exponent", low=-4, high=-1, step=0.25),  # Adam's rate is 10^x
+    Control("width", "whole", 128, "halved_width", "hidden_width", low=8, high=512, step=8),
+    Control("examples", "whole", 5_000, "training_examples", low=500, high=10_000, step=500),
+    Control("activation", "choice", "relu", "activation", choices=ACTIVATIONS),
+)
+DEFAULTS = defaults(CONTROLS)
 VAL_EXAMPLES = 2_000
 BATCH = 64
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def initialise(model: nn.Module, scheme: str) -> None:
@@ -64,8 +75,10 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
     return F.cross_entropy(logits, labels).item(), (logits.argmax(1) == labels).float().mean().item()
 
 
-def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_000, activation: str = "relu",
-        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
+def run(epochs: int = DEFAULTS["epochs"], log_lr: float = DEFAULTS["log_lr"], width: int = DEFAULTS["width"],
+        examples: int = DEFAULTS["examples"], activation: str = DEFAULTS["activation"], seed: int = 0
+        ) -> Iterator[Result]:
+    """Train the DNN from each scheme in turn; while it trains, the curves so far and the scheme in training."""
     clock = Clock()
     data = splits("mnist")
     train, val = data["train"].sample(examples, seed), data["val"].sample(VAL_EXAMPLES, seed)
@@ -76,7 +89,7 @@ def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_0
     for scheme in SCHEMES:
         torch.manual_seed(seed)
         model = build(scheme, width, activation)
-        optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+        optimiser = torch.optim.Adam(model.parameters(), lr=10 ** log_lr)
         order_generator = torch.Generator().manual_seed(seed)  # every scheme sees the same batches in the same order
         for _ in range(epochs):
             model.train()
@@ -92,15 +105,28 @@ def run(epochs: int = 8, lr: float = 1e-3, width: int = 128, examples: int = 5_0
             curves[scheme]["val_loss"].append(val_loss)
             curves[scheme]["val_acc"].append(val_acc)
             if clock.due():
-                yield Result(T.say("training", language, scheme=T.say(scheme, language)),
-                             (figure(curves, epochs, language=language),), clock(), done=False)
+                yield Result({"scheme": scheme, "curves": _copy(curves), "epochs": epochs}, clock(), done=False)
         first = next(m for m in model.modules() if isinstance(m, nn.Linear)).weight
         spread[scheme] = (first - first[0]).abs().max().item()  # 0 when every first-layer unit is the same
     majority = val_labels.bincount(minlength=10).max().item() / len(val_labels)
-    yield Result(summary(curves, spread, majority, width, language=language),
-                 (figure(curves, epochs, language=language),), clock(),
-                 extra={"val_acc": {s: c["val_acc"][-1] for s, c in curves.items()}, "spread": spread,
-                        "majority": majority})
+    yield Result({"curves": curves, "epochs": epochs, "width": width, "spread": spread, "majority": majority,
+                  "val_acc": {s: c["val_acc"][-1] for s, c in curves.items()}}, clock())
+
+
+def _copy(curves: dict) -> dict:
+    """The curves as they are now (the run goes on appending to its own)."""
+    return {scheme: {name: list(values) for name, values in c.items()} for scheme, c in curves.items()}
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    figures = (figure(v["curves"], v["epochs"], language=language),)
+    if not result.done:
+        return Shown(T.say("training", language, scheme=T.say(v["scheme"], language)), figures)
+    return Shown(summary(v["curves"], v["spread"], v["majority"], v["width"], language=language), figures)
 
 
 def summary(curves: dict, spread: dict, majority: float, width: int, *, language: str = "en") -> str:

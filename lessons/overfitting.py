@@ -17,14 +17,25 @@ import torch
 
 import i18n
 from figures import plots
-from lessons import Clock, Result, splits
+from lessons import Clock, Result, Shown, splits
+from lessons.controls import Control, defaults
 from models import registry
 from training.loop import FitConfig, fit
 from training.run import trainable
 
 T = i18n.Texts("lessons-overfitting")
-DEFAULTS = dict(examples=500, epochs=50, patience=5, width=512, dropout=0.0)
+CONTROLS = (
+    Control("examples", "whole", 500, "training_examples", low=100, high=5_000, step=100),
+    Control("epochs", "whole", 50, "epochs", low=5, high=100, step=5),
+    Control("patience", "whole", 5, "patience", "patience_field", low=1, high=20, step=1),
+    Control("width", "whole", 512, "width", "hidden_width", low=16, high=1_024, step=16),
+    Control("dropout", "float", 0.0, "dropout", low=0, high=0.8, step=0.05),
+)
+DEFAULTS = defaults(CONTROLS)
 VAL_EXAMPLES = 1_000
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def early_stop(val_losses: list[float], patience: int) -> tuple[int, int]:
@@ -44,8 +55,9 @@ def early_stop(val_losses: list[float], patience: int) -> tuple[int, int]:
     return len(val_losses), best_epoch
 
 
-def run(examples: int = 500, epochs: int = 50, patience: int = 5, width: int = 512, dropout: float = 0.0,
-        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
+def run(examples: int = DEFAULTS["examples"], epochs: int = DEFAULTS["epochs"], patience: int = DEFAULTS["patience"],
+        width: int = DEFAULTS["width"], dropout: float = DEFAULTS["dropout"], seed: int = 0) -> Iterator[Result]:
+    """Train for all `epochs`, then replay early stopping with `patience` on the validation losses."""
     clock = Clock()
     data = splits("mnist")
     train, val = data["train"].sample(examples, seed), data["val"].sample(VAL_EXAMPLES, seed)
@@ -57,11 +69,19 @@ def run(examples: int = 500, epochs: int = 50, patience: int = 5, width: int = 5
     result = fit(model, train, val, fit_config)
     history = result.history
     stopped, kept = early_stop([s.val_loss for s in history], patience)
+    yield Result({"history": history, "stopped": stopped, "kept": kept, "patience": patience, "examples": examples,
+                  "val_loss": [s.val_loss for s in history], "train_loss": [s.train_loss for s in history]}, clock())
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    history, stopped, kept = v["history"], v["stopped"], v["kept"]
     figure = plots.training_curves(history, kept, stopped if stopped < len(history) else None, language=language)
     figure.update_xaxes(dtick=None)  # fifty epochs: let plotly space the ticks
-    yield Result(summary(history, stopped, kept, patience, examples, language=language), (figure,), clock(),
-                 extra={"stopped": stopped, "kept": kept, "val_loss": [s.val_loss for s in history],
-                        "train_loss": [s.train_loss for s in history]})
+    return Shown(summary(history, stopped, kept, v["patience"], v["examples"], language=language), (figure,))
 
 
 def summary(history, stopped: int, kept: int, patience: int, examples: int, *, language: str = "en") -> str:

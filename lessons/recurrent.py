@@ -20,7 +20,8 @@ from plotly.subplots import make_subplots
 
 import i18n
 from figures.style import LESSON_COLOURS, layout, styled
-from lessons import Clock, Result, splits, vocabulary
+from lessons import Clock, Result, Shown, splits, vocabulary
+from lessons.controls import Control, defaults
 from models import registry
 from models.rnn import prefix_trace
 from models.text import tokenize
@@ -31,9 +32,19 @@ T = i18n.Texts("lessons-recurrent")
 
 CELLS = ("rnn", "lstm", "gru")
 PROBES = ("good", "not good", "good , not bad")
-DEFAULTS = dict(examples=2_000, epochs=3, size=64, sentences="\n".join(PROBES))
 MAX_SENTENCES, MAX_WORDS = 4, 20
+CONTROLS = (
+    Control("examples", "whole", 2_000, "sentences_count", low=200, high=6_920, step=100),
+    Control("epochs", "whole", 3, "epochs", low=1, high=5, step=1),
+    Control("size", "whole", 64, "size", low=8, high=128, step=8),
+    Control("sentences", "text", "\n".join(PROBES), "sentences", "sentences_field",
+            label_values={"most": MAX_SENTENCES}),
+)
+DEFAULTS = defaults(CONTROLS)
 LR, BATCH = 5e-3, 64  # batches of 64 took half the time per epoch of 32, for about the same accuracy
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def sentences_from(text: str) -> list[list[str]]:
@@ -42,8 +53,9 @@ def sentences_from(text: str) -> list[list[str]]:
     return [tokens for tokens in lines if tokens][:MAX_SENTENCES]
 
 
-def run(examples: int = 2_000, epochs: int = 3, size: int = 64, sentences: str = DEFAULTS["sentences"],
-        seed: int = 0, *, language: str = "en") -> Iterator[Result]:
+def run(examples: int = DEFAULTS["examples"], epochs: int = DEFAULTS["epochs"], size: int = DEFAULTS["size"],
+        sentences: str = DEFAULTS["sentences"], seed: int = 0) -> Iterator[Result]:
+    """Train each cell in turn on the same budget; after each, its row and its trace of each sentence so far."""
     clock = Clock()
     probes = sentences_from(sentences) or [tokenize(p) for p in PROBES]
     data, vocab = splits("sst2"), vocabulary()
@@ -62,13 +74,22 @@ def run(examples: int = 2_000, epochs: int = 3, size: int = 64, sentences: str =
                           parameters=sum(p.numel() for p in model.parameters()),
                           seconds=sum(s.seconds for s in result.history) / len(result.history))
         traces[cell] = [prefix_trace(model, tokens).tolist() for tokens in probes]
-        yield Result(T.say("trained", language, cell=cell.upper()),
-                     (bars(rows, language=language), trace_figure(probes, traces, language=language)), clock(),
-                     done=False, extra={"rows": rows, "traces": traces, "probes": probes})
-    last = Result(summary(rows, traces, probes, examples, epochs, len(val), language=language),
-                  (bars(rows, language=language), trace_figure(probes, traces, language=language)), clock(),
-                  extra={"rows": rows, "traces": traces, "probes": probes})
-    yield last
+        yield Result({"cell": cell, "rows": dict(rows), "traces": dict(traces), "probes": probes}, clock(),
+                     done=False)
+    yield Result({"rows": rows, "traces": traces, "probes": probes, "examples": examples, "epochs": epochs,
+                  "n_val": len(val)}, clock())
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    rows, traces, probes = v["rows"], v["traces"], v["probes"]
+    pictures = (bars(rows, language=language), trace_figure(probes, traces, language=language))
+    if not result.done:
+        return Shown(T.say("trained", language, cell=v["cell"].upper()), pictures)
+    return Shown(summary(rows, traces, probes, v["examples"], v["epochs"], v["n_val"], language=language), pictures)
 
 
 def summary(rows: dict, traces: dict, probes: list[list[str]], examples: int, epochs: int, n_val: int, *,

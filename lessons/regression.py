@@ -20,17 +20,27 @@ from plotly.subplots import make_subplots
 
 import i18n
 from figures.style import LESSON_COLOURS, layout
-from lessons import Clock, Result
+from lessons import Clock, Result, Shown
+from lessons.controls import Control, defaults
 
 T = i18n.Texts("lessons-regression")
 
 TRUE_W, TRUE_B = 2.0, 1.0
 POINTS = 40
 OUTLIER = (1.8, -9.0)  # far below the line, at the right
-DEFAULTS = dict(lr=0.1, steps=150, noise=0.5, outlier=True)
+CONTROLS = (
+    Control("lr", "float", 0.1, "lr", low=0.001, high=1.5, step=0.001),
+    Control("steps", "whole", 150, "steps", low=5, high=500, step=5),
+    Control("noise", "float", 0.5, "noise", low=0, high=3, step=0.1),
+    Control("outlier", "flag", True, "outlier", "outlier_field"),
+)
+DEFAULTS = defaults(CONTROLS)
 FRAMES = 15
-LOSSES = {name: T.say(name, "en") for name in ("mse", "l1")}
+LOSSES = ("mse", "l1")  # by key; each is named by lessons-regression.<key>
 BLOWN_UP = 1e6  # a loss past this has diverged; the run of that loss stops there
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def points(noise: float, outlier: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -48,8 +58,9 @@ def stable_below(x: np.ndarray) -> float:
     return 2 / float(np.linalg.eigvalsh(hessian).max())
 
 
-def run(lr: float = 0.1, steps: int = 150, noise: float = 0.5, outlier: bool = True, seed: int = 0, *,
-        language: str = "en") -> Iterator[Result]:
+def run(lr: float = DEFAULTS["lr"], steps: int = DEFAULTS["steps"], noise: float = DEFAULTS["noise"],
+        outlier: bool = DEFAULTS["outlier"], seed: int = 0) -> Iterator[Result]:
+    """Gradient descent on the MSE and on the L1 loss side by side; FRAMES times while it runs, both lines so far."""
     clock = Clock(every=0.0)
     x, y = points(noise, outlier, seed)
     xs, ys = torch.from_numpy(x), torch.from_numpy(y)
@@ -72,17 +83,31 @@ def run(lr: float = 0.1, steps: int = 150, noise: float = 0.5, outlier: bool = T
             if step % redraw == 0 or step == 1:
                 s["path"].append((s["w"].item(), s["b"].item()))
         if step % redraw == 0 and step < steps:
-            yield Result(T.say("step", language, step=step, steps=steps),
-                         figures(x, y, state, step, outlier, language=language), clock(), done=False)
-    limit = stable_below(x)
-    yield Result(summary(state, lr, limit, outlier, language=language),
-                 figures(x, y, state, steps, outlier, language=language), clock(),
-                 extra={name: {"w": s["w"].item(), "b": s["b"].item(), "loss": s["losses"][-1],
-                               "diverged_at": s["diverged_at"]} for name, s in state.items()} | {"limit": limit})
+            yield Result(frame(x, y, state, step, steps, outlier, lr), clock(), done=False)
+    yield Result(frame(x, y, state, steps, steps, outlier, lr) | {"limit": stable_below(x)}, clock())
 
 
-def summary(state: dict, lr: float, limit: float, outlier: bool, *, language: str = "en") -> str:
-    mse, l1 = state["mse"], state["l1"]
+def frame(x: np.ndarray, y: np.ndarray, state: dict, step: int, steps: int, outlier: bool, lr: float) -> dict:
+    """The run after `step`: the points, and for each loss ("mse", "l1") its line, losses, path and divergence."""
+    fits = {name: {"w": s["w"].item(), "b": s["b"].item(), "loss": s["losses"][-1], "losses": list(s["losses"]),
+                   "path": list(s["path"]), "diverged_at": s["diverged_at"]} for name, s in state.items()}
+    return fits | {"points": x, "targets": y, "outlier": outlier, "lr": lr, "step": step, "steps": steps}
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    fits = {name: v[name] for name in LOSSES}
+    pictures = figures(v["points"], v["targets"], fits, v["step"], v["outlier"], language=language)
+    if not result.done:
+        return Shown(T.say("step", language, step=v["step"], steps=v["steps"]), pictures)
+    return Shown(summary(fits, v["lr"], v["limit"], v["outlier"], language=language), pictures)
+
+
+def summary(fits: dict, lr: float, limit: float, outlier: bool, *, language: str = "en") -> str:
+    mse, l1 = fits["mse"], fits["l1"]
     parts = [T.say("ended", language, w=f"{TRUE_W:g}", b=f"{TRUE_B:g}", lr=f"{lr:g}", mse=_line(mse), l1=_line(l1))]
     if mse["diverged_at"] is not None:
         parts.append(T.say("diverged", language, step=mse["diverged_at"], limit=f"{limit:.2f}"))
@@ -95,12 +120,12 @@ def summary(state: dict, lr: float, limit: float, outlier: bool, *, language: st
     return " ".join(parts)
 
 
-def _line(s: dict) -> str:
-    w, b = s["w"].item(), s["b"].item()
+def _line(fit: dict) -> str:
+    w, b = fit["w"], fit["b"]
     return f"y = {w:.2f}x {'−' if b < 0 else '+'} {abs(b):.2f}"
 
 
-def figures(x: np.ndarray, y: np.ndarray, state: dict, step: int, outlier: bool, *, language: str = "en"
+def figures(x: np.ndarray, y: np.ndarray, fits: dict, step: int, outlier: bool, *, language: str = "en"
             ) -> tuple[go.Figure, go.Figure]:
     line_x = np.array([-2.3, 2.3])
     fit = go.Figure(go.Scatter(x=x[:POINTS], y=y[:POINTS], mode="markers", name=T.say("data", language),
@@ -110,12 +135,12 @@ def figures(x: np.ndarray, y: np.ndarray, state: dict, step: int, outlier: bool,
                                  marker=dict(color="#111827", size=12, symbol="x")))
     fit.add_trace(go.Scatter(x=line_x, y=TRUE_W * line_x + TRUE_B, mode="lines", name=T.say("true_line", language),
                              line=dict(color="#9ca3af", dash="dash")))
-    for name, s in state.items():
+    for name, s in fits.items():
         colour = LESSON_COLOURS[name]
         for w, b in s["path"][:-1]:  # where the line has been, faint
             fit.add_trace(go.Scatter(x=line_x, y=w * line_x + b, mode="lines", showlegend=False, hoverinfo="skip",
                                      line=dict(color=colour, width=1), opacity=0.25))
-        w, b = s["w"].item(), s["b"].item()
+        w, b = s["w"], s["b"]
         if np.isfinite(w) and np.isfinite(b):
             fit.add_trace(go.Scatter(x=line_x, y=w * line_x + b, mode="lines",
                                      name=T.say("fit", language, loss=T.say(name, language)),
@@ -124,7 +149,7 @@ def figures(x: np.ndarray, y: np.ndarray, state: dict, step: int, outlier: bool,
     fit.update_yaxes(range=[low - 1, high + 1])
     layout(fit, 400, T.say("fit_title", language, step=step))
     curves = make_subplots(rows=1, cols=1)
-    for name, s in state.items():
+    for name, s in fits.items():
         curves.add_trace(go.Scatter(x=list(range(1, len(s["losses"]) + 1)), y=s["losses"], mode="lines",
                                     name=T.say(name, language), line=dict(color=LESSON_COLOURS[name])))
     curves.update_yaxes(type="log", title_text=T.say("loss_axis", language))

@@ -18,12 +18,16 @@ import i18n
 from figures.images import image, mosaic
 from ink import strokes
 from ink.preprocess import to_mnist
-from lessons import Clock, Result
+from lessons import Clock, Result, Shown
+from lessons.controls import ORIGIN, Control, defaults
 
-# {origin}: the tab's words for where the models come from ("shipped", "your retrained"), in the same language
 T = i18n.Texts("lessons-weights")
-DEFAULTS = dict(tiles=64)
+CONTROLS = (Control("tiles", "whole", 64, "tiles", "tile_count", low=16, high=128, step=8), ORIGIN)
+DEFAULTS = defaults(CONTROLS)
 SAMPLE_SEVEN = [[(70, 60), (210, 60), (120, 240)]]  # shown until the student has drawn something
+
+
+# ---- the experiment --------------------------------------------------------------------------------------------------
 
 
 def sample_drawing() -> np.ndarray:
@@ -59,16 +63,33 @@ def cnn_first_layer(model: nn.Module, pixels: np.ndarray) -> tuple[np.ndarray, n
     return conv.weight.detach().float()[:, 0].numpy(), maps.numpy(), answer
 
 
-def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = 64,
-        origin: str = "shipped", *, language: str = "en") -> Iterator[Result]:
-    """`origin`: where the models come from, in words of `language` (the tab's)."""
+def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = DEFAULTS["tiles"],
+        origin: str = DEFAULTS["origin"]) -> Iterator[Result]:
+    """What the models hold. `origin`: where they come from, "shipped", "yours" (retrained) or "mixed" (some of
+    each); the text names it. Without `pixels` (no drawing yet) the CNN reads a sample seven."""
     clock = Clock()
     drawn = pixels is not None
     pixels = pixels if drawn else sample_drawing()
-    notes, figures = [], [None, None, None]
+    values = {"origin": origin, "drawn": drawn, "pixels": pixels, "dnn": None, "cnn": None}
     if dnn is not None:
         shown, norms = dnn_tiles(dnn, tiles)
-        units = first_linear(dnn).out_features
+        values["dnn"] = {"tiles": shown, "norms": norms, "units": first_linear(dnn).out_features}
+    if cnn is not None:
+        filters, maps, answer = cnn_first_layer(cnn, pixels)
+        silent = int((maps.max(axis=(1, 2)) <= 0).sum())  # filters that answer nothing anywhere on this drawing
+        values["cnn"] = {"filters": filters, "maps": maps, "answer": answer, "silent": silent}
+    yield Result(values, clock())
+
+
+# ---- what it shows, in a language ------------------------------------------------------------------------------------
+
+
+def show(result: Result, language: str = "en") -> Shown:
+    v = result.values
+    origin = i18n.say(f"lessons.{v['origin']}", language)  # the tab's words: "shipped", "your retrained"
+    notes, figures = [], [None, None, None]
+    if (dnn := v["dnn"]) is not None:
+        shown, norms, units = dnn["tiles"], dnn["norms"], dnn["units"]
         figures[0] = image(mosaic(shown, columns=min(8, len(shown))),
                            T.say("dnn_title", language, shown=len(shown), origin=origin, units=units), 560,
                            diverging=True, hover=T.say("weight_hover", language))
@@ -76,19 +97,19 @@ def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None,
                            low=f"{norms.min():.2f}", high=f"{norms.max():.2f}"))
     else:
         notes.append(T.say("dnn_missing", language))
-    if cnn is not None:
-        filters, maps, answer = cnn_first_layer(cnn, pixels)
+    if (cnn := v["cnn"]) is not None:
+        filters, maps = cnn["filters"], cnn["maps"]
         figures[1] = image(mosaic(filters / np.abs(filters).max(axis=(1, 2), keepdims=True), columns=8),
                            T.say("cnn_title", language, origin=origin, count=len(filters), height=filters.shape[1],
                                  width=filters.shape[2]), 300, diverging=True, hover=T.say("weight_hover", language))
         scaled = maps / np.maximum(maps.max(axis=(1, 2), keepdims=True), 1e-12)  # each map to its own brightest
-        figures[2] = image(mosaic(np.concatenate([pixels[None], scaled]), columns=11, gap=2),
-                           T.say("maps_title", language, drawing=T.say("yours" if drawn else "sample", language)), 420,
-                           hover=T.say("maps_hover", language))
-        silent = int((maps.max(axis=(1, 2)) <= 0).sum())
-        notes.append(T.say("cnn_note", language, origin=origin, silent=silent, count=len(maps), answer=answer))
+        figures[2] = image(mosaic(np.concatenate([v["pixels"][None], scaled]), columns=11, gap=2),
+                           T.say("maps_title", language, drawing=T.say("yours" if v["drawn"] else "sample", language)),
+                           420, hover=T.say("maps_hover", language))
+        notes.append(T.say("cnn_note", language, origin=origin, silent=cnn["silent"], count=len(maps),
+                           answer=cnn["answer"]))
     else:
         notes.append(T.say("cnn_missing", language))
-    if not drawn:
+    if not v["drawn"]:
         notes.append(T.say("not_drawn", language))
-    yield Result("\n\n".join(notes), tuple(figures), clock(), extra={"drawn": drawn})
+    return Shown("\n\n".join(notes), tuple(figures))

@@ -86,7 +86,9 @@ def _boundary_inputs():
     axis = np.linspace(-2, 2, 9, dtype=np.float32)
     grid = torch.from_numpy(np.stack(np.meshgrid(axis, axis), -1).reshape(-1, 2))
     x = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
-    return model, x, (x[:, 0] > 0).astype(int), axis, grid, [0.7, 0.5], 2
+    with torch.no_grad():
+        probability = model(grid).reshape(len(axis), len(axis)).numpy()
+    return x, (x[:, 0] > 0).astype(int), axis, probability, [0.7, 0.5], 2
 
 
 # ---- text alternatives ------------------------------------------------------------------------------------------
@@ -151,7 +153,8 @@ def test_the_lessons_weight_tiles_say_what_they_show(lab):
     from lessons import weights
     from ui.lessons.layout import stream
 
-    text, *figures = list(stream(weights.run(lab.state.shipped["dnn"], lab.state.shipped["cnn"], None), 3))[-1]
+    results = weights.run(lab.state.shipped["dnn"], lab.state.shipped["cnn"], None)
+    text, *figures = list(stream(results, weights.show, 3))[-1]
     summaries = [fig.layout.meta["summary"] for fig in figures]
     assert summaries[0].startswith("The 64 of the shipped DNN's") and "red excites, blue inhibits" in summaries[0]
     assert summaries[1].startswith("The shipped CNN's") and "first-layer filters" in summaries[1]

@@ -37,6 +37,11 @@ def last(outputs) -> tuple:
     return list(outputs)[-1]
 
 
+def lesson(key: str, lab=None):
+    """The handler of the lesson `key` (its API event's), over `lab`'s models when it reads them."""
+    return tab.handler(tab.LESSON[key], lab.state if lab is not None else None)
+
+
 def figure_texts(fig: go.Figure) -> list[str]:
     """Every text a reader sees on `fig`: titles, subplot and axis titles, legend names, hover, colour bar, summary."""
     layout = fig.layout
@@ -69,28 +74,28 @@ def assert_korean(text: str, figures: list) -> None:
 # ---- each lesson in Korean, and in English without a language ------------------------------------------------------
 
 def test_the_boundary_lesson_answers_in_korean_and_in_english_by_default():
-    text, contour, curve = last(tab.boundary_lesson("moons", 0, 0.5, 0.2, 200, request=KO))
+    text, contour, curve = last(lesson("boundary")("moons", 0, 0.5, 0.2, 200, request=KO))
     assert "**은닉 유닛이 없으면** 로지스틱 회귀" in text and "두 반달을 나눌 수 없으니" in text
     assert contour.layout.title.text == "스텝 200 후의 결정 경계 (검은 선: P = 0.5)"
     assert {t.name for t in contour.data} >= {"결정 경계 (P = 0.5)", "클래스 0", "클래스 1"}
     assert curve.layout.yaxis.title.text == "이진 교차 엔트로피" and curve.layout.title.text == "학습 손실"
     assert_korean(text, [contour, curve])
-    english, contour, _ = last(tab.boundary_lesson("moons", 0, 0.5, 0.2, 200))
+    english, contour, _ = last(lesson("boundary")("moons", 0, 0.5, 0.2, 200))
     assert "With **no hidden units** this is logistic regression" in english and "moons apart" in english
     assert contour.layout.title.text == "decision boundary after step 200 (black: P = 0.5)"
-    assert last(tab.boundary_lesson("moons", 0, 0.5, 0.2, 200, request=EN))[0] == english
+    assert last(lesson("boundary")("moons", 0, 0.5, 0.2, 200, request=EN))[0] == english
 
 
 def test_a_running_lesson_says_so_in_the_asked_language():
-    first, *_ = next(iter(tab.boundary_lesson("moons", 8, 0.5, 0.2, 400, request=KO)))
+    first, *_ = next(iter(lesson("boundary")("moons", 8, 0.5, 0.2, 400, request=KO)))
     assert first.startswith("⏳ 스텝 ") and first.endswith("초)")
-    first, *_ = next(iter(tab.boundary_lesson("moons", 8, 0.5, 0.2, 400)))
+    first, *_ = next(iter(lesson("boundary")("moons", 8, 0.5, 0.2, 400)))
     assert first.startswith("⏳ Step ") and first.endswith(" s)")
 
 
 @pytest.mark.parametrize("lr, expected", [(1.2, "**MSE 쪽은 스텝"), (0.1, "보다 크면 MSE 쪽이 발산해요")])
 def test_the_regression_lesson_answers_in_korean(lr, expected):
-    text, fit, curves = last(tab.regression_lesson(lr, 50, 0.5, True, request=KO))
+    text, fit, curves = last(lesson("regression")(lr, 50, 0.5, True, request=KO))
     assert expected in text and "**이상치**" in text
     assert {"데이터", "이상치", "실제 직선"} <= {t.name for t in fit.data}
     assert curves.layout.xaxis.title.text == "스텝" and {t.name for t in curves.data} == {"MSE (제곱 오차)",
@@ -99,23 +104,23 @@ def test_the_regression_lesson_answers_in_korean(lr, expected):
 
 
 def test_the_weights_lesson_names_its_models_and_drawing_in_korean(lab):
-    text, dnn, cnn, maps = last(tab.make_weights_lesson(lab.state)(32, "yours (retrained in tab 3)", {}, request=KO))
+    text, dnn, cnn, maps = last(lesson("weights", lab)(32, "yours (retrained in tab 3)", {}, request=KO))
     assert text.startswith("3번 탭에서 재학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
     assert "CNN이 읽은 숫자: **7**" in text
     assert dnn.layout.title.text.startswith("기본 제공 / 직접 재학습한 DNN의 첫 번째 층 유닛")
     assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 재학습한 DNN의")
     assert_korean(text, [dnn, cnn, maps])
-    english, dnn, *_ = last(tab.make_weights_lesson(lab.state)(32, "shipped", {}))
+    english, dnn, *_ = last(lesson("weights", lab)(32, "shipped", {}))
     assert "sample seven stands in" in english and dnn.layout.title.text.startswith("the 32 of the shipped DNN's")
 
 
 def test_a_refused_value_is_named_in_the_asked_language(lab):
     with pytest.raises(gr.Error, match="은닉 유닛 수 값은 0부터 32까지의 정수여야 해요"):
-        last(tab.boundary_lesson("moons", 40, 0.5, 0.2, 100, request=KO))
+        last(lesson("boundary")("moons", 40, 0.5, 0.2, 100, request=KO))
     with pytest.raises(gr.Error, match="hidden units must be a whole number from 0 to 32, not 40"):
-        last(tab.boundary_lesson("moons", 40, 0.5, 0.2, 100))
+        last(lesson("boundary")("moons", 40, 0.5, 0.2, 100))
     with pytest.raises(gr.Error, match="모델 값은"):
-        last(tab.make_weights_lesson(lab.state)(32, "mine", {}, request=KO))
+        last(lesson("weights", lab)(32, "mine", {}, request=KO))
 
 
 def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
@@ -123,24 +128,24 @@ def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
-    text, plot = last(tab.init_lesson(1, -3, 32, 500, "relu", request=KO))
+    text, plot = last(lesson("init")(1, -3, 32, 500, "relu", request=KO))
     assert text.startswith("⚠️ 이 실습에는 데이터셋이 필요해요.") and plot is None
 
 
 @pytest.mark.data
 def test_the_data_lessons_answer_in_korean(lab):
-    text, plot = last(tab.init_lesson(1, -3, 32, 500, "relu", request=KO))
+    text, plot = last(lesson("init")(1, -3, 32, 500, "relu", request=KO))
     assert "| 초기화 | 첫 에포크 학습 손실 | 최종 검증 정확도 |" in text and "**모두 0**에서 출발한" in text
     assert plot.layout.xaxis.title.text == "에포크"
     assert_korean(text, [plot])
-    text, curves, pictures = last(tab.make_crop_lesson(lab.state)(200, 20, 4, "shipped", request=KO))
+    text, curves, pictures = last(lesson("crop", lab)(200, 20, 4, "shipped", request=KO))
     assert "테스트 숫자 200개에 대한 기본 제공 모델의 정확도" in text and "| 원본 그대로 |" in text
     assert "튜토리얼의 MLP" in {t.name for t in curves.data}
     assert_korean(text, [curves, pictures])
-    text, plot = last(tab.overfit_lesson(100, 5, 2, 64, 0.0, request=KO))
+    text, plot = last(lesson("overfit")(100, 5, 2, 64, 0.0, request=KO))
     assert "학습 이미지 100장에서는" in text and "patience" in text
     assert_korean(text, [plot])  # figures.plots.training_curves in Korean too
-    text, bars, trace = last(tab.recurrent_lesson(200, 1, 8, "good\nnot good", request=KO))
+    text, bars, trace = last(lesson("recurrent")(200, 1, 8, "good\nnot good", request=KO))
     assert "| 셀 | 검증(dev) 정확도 |" in text and "*not*이 *good*에 미친 영향" in text
     assert trace.layout.title.text == "단어를 하나씩 읽을 때마다의 긍정 확률"
     assert_korean(text, [bars, trace])

@@ -1,5 +1,6 @@
 """The lessons (lessons/, ui/lessons/layout.py): each experiment on small settings, its API through gradio_client,
 bad input through the raw API, the Retrain tab's zeros note, and Fashion-MNIST from a tiny IDX file written here."""
+import inspect
 import math
 import struct
 
@@ -43,12 +44,13 @@ def test_the_lessons_gaussian_has_sigma_one_and_zeros_are_zero():
 @pytest.mark.data
 def test_from_zeros_the_units_stay_identical_and_accuracy_stays_at_the_majority_class():
     result = final(initialisation.run(epochs=2, examples=1_000, width=32))
-    accuracy, spread = result.extra["val_acc"], result.extra["spread"]
+    accuracy, spread = result.values["val_acc"], result.values["spread"]
     assert spread["zeros"] == 0 and spread["kaiming"] > 0.1
-    assert accuracy["zeros"] < 0.15 and 0.09 < result.extra["majority"] < 0.14  # one class at a time, at best
+    assert accuracy["zeros"] < 0.15 and 0.09 < result.values["majority"] < 0.14  # one class at a time, at best
     assert min(accuracy["kaiming"], accuracy["xavier"]) > accuracy["zeros"] + 0.3
-    assert "still one unit copied" in result.text and "Gaussian σ = 1" in result.text
-    assert len(result.figures[0].data) == 8  # loss and accuracy, four schemes
+    shown = initialisation.show(result)
+    assert "still one unit copied" in shown.text and "Gaussian σ = 1" in shown.text
+    assert len(shown.figures[0].data) == 8  # loss and accuracy, four schemes
 
 
 # ---- 2. what the networks learnt -----------------------------------------------------------------------------------
@@ -76,9 +78,10 @@ def test_the_weights_lesson_uses_the_last_drawing_when_there_is_one(shipped):
     assert session["last_digit"].shape == (28, 28) and session["last_digit"].max() > 0.5
     drawn = final(weights.run(shipped["dnn"], shipped["cnn"], session["last_digit"]))
     sample = final(weights.run(shipped["dnn"], shipped["cnn"], None))
-    assert drawn.extra["drawn"] and "reads it as **1**" in drawn.text and "sample seven" not in drawn.text
-    assert not sample.extra["drawn"] and "sample seven stands in" in sample.text
-    assert all(f is not None for f in drawn.figures)
+    said, sample_said = weights.show(drawn), weights.show(sample)
+    assert drawn.values["drawn"] and "reads it as **1**" in said.text and "sample seven" not in said.text
+    assert not sample.values["drawn"] and "sample seven stands in" in sample_said.text
+    assert all(f is not None for f in said.figures)
 
 
 # ---- 3. shifts and crops -------------------------------------------------------------------------------------------
@@ -108,12 +111,13 @@ def test_a_crop_is_one_k_by_k_window_scaled_up():
 @pytest.mark.data
 def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
     result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=14, largest_shift=10))
-    scores = result.extra["scores"]
+    scores = result.values["scores"]
     for name in ("dnn", "cnn"):
         assert scores["crop"][name][0] > 0.95 and scores["crop"][name][-1] < scores["crop"][name][0] - 0.3
         assert scores["shift"][name][-1] < scores["shift"][name][0] - 0.3
-    assert result.extra["crops"] == [28, 26, 24, 22, 20, 18, 16, 14]
-    assert "97.9% to 41.5%" in result.text and "| random 22-pixel crop |" in result.text
+    assert result.values["crops"] == [28, 26, 24, 22, 20, 18, 16, 14]
+    text = crops.show(result).text
+    assert "97.9% to 41.5%" in text and "| random 22-pixel crop |" in text
 
 
 # ---- 4. decision boundary ------------------------------------------------------------------------------------------
@@ -121,36 +125,38 @@ def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
 def test_no_hidden_units_cannot_separate_moons_and_eight_can():
     line = final(boundary.run(dataset="moons", hidden=0, steps=600))
     bent = final(boundary.run(dataset="moons", hidden=8, steps=600))
-    assert line.extra["accuracy"] < 0.9 < bent.extra["accuracy"]
-    assert "straight line" in line.text and "moons apart" in line.text
-    assert bent.figures[0].data[0].type == "contour"
+    assert line.values["accuracy"] < 0.9 < bent.values["accuracy"]
+    text = boundary.show(line).text
+    assert "straight line" in text and "moons apart" in text
+    assert boundary.show(bent).figures[0].data[0].type == "contour"
 
 
 def test_the_boundary_is_redrawn_while_it_trains():
-    results = list(boundary.run(steps=400))
+    results = list(boundary.run(steps=400))  # each result keeps its own frame, however long it waits to be shown
     assert len(results) >= 10 and not results[0].done and results[-1].done
-    assert results[0].figures[0].layout.title.text != results[-1].figures[0].layout.title.text
+    first, last = boundary.show(results[0]), boundary.show(results[-1])
+    assert first.figures[0].layout.title.text != last.figures[0].layout.title.text
 
 
 def test_a_huge_learning_rate_is_called_out():
-    assert "Try a smaller one" in final(boundary.run(lr=50.0, steps=200)).text
+    assert "Try a smaller one" in boundary.show(final(boundary.run(lr=50.0, steps=200))).text
 
 
 # ---- 5. linear regression ------------------------------------------------------------------------------------------
 
 def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvature():
-    good = final(regression.run(lr=0.1, steps=300, noise=0.3, outlier=False)).extra
+    good = final(regression.run(lr=0.1, steps=300, noise=0.3, outlier=False)).values
     assert abs(good["mse"]["w"] - 2) < 0.15 and abs(good["mse"]["b"] - 1) < 0.15
     limit = good["limit"]
-    below = final(regression.run(lr=0.95 * limit, steps=300, noise=0.3, outlier=False)).extra
+    below = final(regression.run(lr=0.95 * limit, steps=300, noise=0.3, outlier=False)).values
     above = final(regression.run(lr=1.1 * limit, steps=300, noise=0.3, outlier=False))
     assert below["mse"]["diverged_at"] is None and abs(below["mse"]["w"] - 2) < 0.15
-    assert above.extra["mse"]["diverged_at"] is not None and "diverged" in above.text
-    assert above.extra["l1"]["diverged_at"] is None  # L1's gradient is bounded
+    assert above.values["mse"]["diverged_at"] is not None and "diverged" in regression.show(above).text
+    assert above.values["l1"]["diverged_at"] is None  # L1's gradient is bounded
 
 
 def test_one_outlier_drags_the_squared_error_fit_more_than_the_absolute_one():
-    fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).extra
+    fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).values
     assert abs(fitted["mse"]["w"] - 2) > 2 * abs(fitted["l1"]["w"] - 2)
 
 
@@ -168,10 +174,10 @@ def test_early_stopping_replayed_on_a_loss_curve(losses, patience, expected):
 @pytest.mark.data
 def test_a_big_network_on_few_images_overfits_and_early_stopping_keeps_an_earlier_epoch():
     result = final(overfitting.run(examples=200, epochs=20, patience=3, width=256))
-    val, train = result.extra["val_loss"], result.extra["train_loss"]
+    val, train = result.values["val_loss"], result.values["train_loss"]
     assert train[-1] < 0.05 and val[-1] > min(val)
-    assert result.extra["kept"] == int(np.argmin(val[:result.extra["stopped"]])) + 1
-    assert f"kept the weights of epoch {result.extra['kept']}" in result.text
+    assert result.values["kept"] == int(np.argmin(val[:result.values["stopped"]])) + 1
+    assert f"kept the weights of epoch {result.values['kept']}" in overfitting.show(result).text
 
 
 # ---- 7. recurrent cells --------------------------------------------------------------------------------------------
@@ -184,12 +190,12 @@ def test_sentences_are_tokenised_and_limited():
 @pytest.mark.data
 def test_the_three_cells_train_on_the_same_budget_and_trace_each_word():
     result = final(recurrent.run(examples=300, epochs=1, size=16, sentences="good\nnot good"))
-    rows, traces = result.extra["rows"], result.extra["traces"]
+    rows, traces = result.values["rows"], result.values["traces"]
     assert list(rows) == ["rnn", "lstm", "gru"]
     assert rows["rnn"]["recurrent"] < rows["gru"]["recurrent"] < rows["lstm"]["recurrent"]
     assert rows["lstm"]["recurrent"] == 4 * rows["rnn"]["recurrent"]
     assert all(len(traces[c][1]) == 2 and 0 <= traces[c][1][-1] <= 1 for c in rows)
-    assert "What *not* did to *good*" in result.text
+    assert "What *not* did to *good*" in recurrent.show(result).text
 
 
 # ---- the tab through the API ---------------------------------------------------------------------------------------
@@ -261,8 +267,57 @@ def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_pa
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
-    text, plot = list(tab.init_lesson(1, -3, 32, 500, "relu"))[-1]  # read once per folder; a failure is not kept
+    text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu"))[-1]  # a failed read is not kept
     assert "needs its data set" in text and "MNIST is not in" in text and plot is None
+
+
+# ---- the controls, declared once beside each experiment ----------------------------------------------------------
+
+def test_every_control_fills_its_lessons_run_and_is_its_default_there():
+    from ui.lessons.catalogue import LESSONS
+
+    for lesson in LESSONS:
+        parameters = inspect.signature(lesson.experiment.run).parameters
+        for control in lesson.experiment.CONTROLS:
+            assert parameters[control.name].default == control.default, (lesson.key, control.name)
+
+
+def test_a_control_added_to_a_declaration_is_a_widget_an_api_parameter_a_check_a_history_name_and_reset(monkeypatch):
+    import gradio as gr
+
+    from i18n import CATALOGUE
+    from lessons.controls import Control
+    from ui.history import RunHistory
+    from ui.i18n import I18N
+    from ui.lessons import layout as tab
+    from ui.state import AppState
+
+    monkeypatch.setitem(CATALOGUE["en"], "lessons.seed", "random seed")  # its label, as a locale file would hold it
+    monkeypatch.setitem(I18N.translations["en"], "lessons.seed", "random seed")
+    seed = Control("seed", "whole", 0, "seed", low=0, high=9, step=1)  # boundary.run already takes a seed
+    monkeypatch.setattr(boundary, "CONTROLS", (*boundary.CONTROLS, seed))
+    state = AppState({}, history=RunHistory())
+    with gr.Blocks() as demo, gr.Tabs():
+        tab.build(state, gr.State({}))
+
+    (event,) = [fn for fn in demo.fns.values() if fn.api_name == "boundary_lesson"]
+    slider = event.inputs[-1]
+    assert isinstance(slider, gr.Slider) and (slider.minimum, slider.maximum, slider.step, slider.value) == (0, 9, 1, 0)
+    parameters = demo.get_api_info()["named_endpoints"]["/boundary_lesson"]["parameters"]
+    assert [p["parameter_name"] for p in parameters] == ["dataset", "hidden", "lr", "noise", "steps", "seed"]
+    assert parameters[-1]["parameter_default"] == 0
+
+    run = event.fn
+    with pytest.raises(gr.Error, match="random seed must be a whole number from 0 to 9, not 12"):
+        list(run("moons", 8, 0.5, 0.2, 20, 12))
+    other, same = list(run("moons", 8, 0.5, 0.2, 20, 3))[-1][0], list(run("moons", 8, 0.5, 0.2, 20, 0))[-1][0]
+    assert other != same == list(tab.handler(tab.LESSON["boundary"])("moons", 8, 0.5, 0.2, 20, seed=0))[-1][0]
+
+    (reset,) = [fn for fn in demo.fns.values() if fn.outputs == event.inputs and not fn.inputs]
+    assert reset.fn() == ["moons", 8, 0.5, 0.2, 800, 0]
+    (record,) = [fn for fn in demo.fns.values() if fn.inputs == event.inputs and fn.fn.__name__ == "record"]
+    record.fn(type("Request", (), {"session_hash": "a student"})(), "moons", 8, 0.5, 0.2, 20, 3)
+    assert state.history.runs("a student")[-1].settings["random seed"] == 3
 
 
 # ---- the Retrain tab: why a zeros run did not learn ----------------------------------------------------------------
