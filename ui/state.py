@@ -7,6 +7,7 @@ import gradio as gr
 
 from ui.board.store import Board
 from ui.history import RunHistory
+from ui.lessons.runner import LessonPool
 from ui.retrain.store import RetrainedModels
 from ui.retrain.workers import StopRequests, WorkerPool
 
@@ -27,17 +28,19 @@ def client_of(request: gr.Request | None) -> str:
 
 class AppState:
     """The shipped models by kind, why any failed to load (a reason without paths, by kind), the training
-    workers, the stop requests, the models students retrained, their run history and the class boards."""
+    workers, the stop requests, the models students retrained, their run history, the class boards and the
+    lessons' processes."""
 
     def __init__(self, shipped: dict, load_errors: dict[str, str] | None = None, workers: WorkerPool | None = None,
                  stops: StopRequests | None = None, retrained: RetrainedModels | None = None,
-                 history: RunHistory | None = None, board: Board | None = None):
+                 history: RunHistory | None = None, board: Board | None = None, lessons: LessonPool | None = None):
         self.shipped, self.load_errors = shipped, load_errors or {}
         self.workers = WorkerPool() if workers is None else workers
         self.stops = StopRequests() if stops is None else stops
         self.retrained = RetrainedModels() if retrained is None else retrained  # an empty one is falsy
         self.history = RunHistory() if history is None else history  # every finished run of each session
         self.board = Board() if board is None else board  # the class boards, in the database (ui/board/store.py)
+        self.lessons = LessonPool() if lessons is None else lessons  # the lessons' processes (ui/lessons/runner.py)
 
     def model(self, kind: str, request: gr.Request | None):
         """The model of `kind` that answers this browser session: its own retrained one, else the shipped one."""

@@ -8,10 +8,10 @@ control), the check of every value a client sends (ui.inputs: a gr.Error
 naming the field, never a crash), the run history's names and the reset. It
 runs the lesson and streams its results, each one put into words and figures
 by the lesson's `show` in the language of the request.
-Lessons train in the server process, so all of them share one slot
-(`concurrency_id="lessons"`, limit 1): thirty students pressing Run wait in
-the queue instead of taking the CPU that serves digit predictions, and torch
-uses the one intra-op thread app.py sets. At their defaults the lessons took
+Lessons train in lesson processes at the lowest priority
+(ui/lessons/runner.py), runner.WORKERS at a time (`concurrency_id="lessons"`):
+thirty students pressing Run wait in the queue, and what runs never takes the
+server's time from digit predictions. At their defaults the lessons took
 0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons). A
 missing data set comes back as the lesson's text.
 
@@ -30,12 +30,13 @@ import lessons
 from figures import plots
 from lessons.controls import ORIGIN, Control
 from ui import history, i18n, inputs
+from ui.lessons import runner
 from ui.lessons.catalogue import LESSONS, Lesson
 from ui.state import AppState
 
 LESSON = {lesson.key: lesson for lesson in LESSONS}
 TEXT_LINES = 4  # a text control's box: one sentence a line (the recurrent lesson traces up to four)
-LESSON_EVENT = dict(concurrency_limit=1, concurrency_id="lessons", preprocess=False)
+LESSON_EVENT = dict(concurrency_limit=runner.WORKERS, concurrency_id="lessons", preprocess=False)
 
 
 T = i18n.Texts("lessons")
@@ -130,8 +131,9 @@ def handler(lesson: Lesson, state: AppState | None = None) -> Callable:
         if lesson.drawing:
             session = given.arguments["session"]
             settings["pixels"] = session.get("last_digit") if isinstance(session, dict) else None
-        yield from _noted(note, stream(experiment.run(**settings), experiment.show, lesson.figures,
-                                       language=language))
+        pool = state.lessons if state is not None else runner.InProcess()  # a process of its own in the app
+        results = pool.run(experiment.__name__, settings)
+        yield from _noted(note, stream(results, experiment.show, lesson.figures, language=language))
 
     run_lesson.__signature__ = signature
     run_lesson.__annotations__ = {"request": gr.Request}
