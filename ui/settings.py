@@ -12,6 +12,7 @@ another (`on_page`). A setting's texts, in each i18n/locales/<language>.json, ar
 
     retrain-tab.<name>     its control's label
     retrain-fields.<name>  what a refusal calls the value /train received ("learning rate exponent")
+    setting-short.<name>   its short name in the history and the lock note: in English its link name
 
 Adding a setting is an entry here, its texts in each locale file, and its parameter in Handlers.train. There is no
 gradio here: the checks that answer with gr.Error are ui/inputs.py's, the components ui/retrain/layout.py's.
@@ -21,12 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import i18n
 from models import registry
 from models.initialisation import SCHEMES
 from training.datasets import TRAIN_SIZES
 
 FORMS = ("whole", "number", "choice", "flag")
-FIRST_KIND = "cnn"  # the kind the tab opens with
+FIRST_KIND = "cnn"  # the kind the tab opens with, and a link's when it names none
+
+SHORT = i18n.Texts("setting-short")
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,9 @@ def for_kind(setting: Setting, kind: registry.Kind) -> dict:
     if setting.sized_by_kind:
         changed |= {"maximum": setting.highest(kind), "value": setting.first(kind)}
     return changed
+
+
+def short_name(link: str, language: str) -> str:
+    """What a list calls the control of link name `link` ("model", or a setting's), in `language`."""
+    setting = by_link(link)
+    return SHORT.say(setting.name if setting is not None else link, language)

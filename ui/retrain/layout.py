@@ -26,7 +26,7 @@ def lr_note(log_lr: float, request: gr.Request = None) -> str:
 
 
 def build(state: AppState, session: gr.State) -> dict:
-    """The tab; returns its settings controls by their link names (ui/links.py CONTROLS), for teacher links."""
+    """The tab; returns its settings controls by their link names (ui/links.py controls()), for teacher links."""
     handlers = Handlers(state)
     first = registry.get(settings.FIRST_KIND)
     shown = {}  # each setting's control, by setting name
