@@ -13,6 +13,7 @@ another (`on_page`). A setting's texts, in each i18n/locales/<language>.json, ar
     retrain-tab.<name>     its control's label
     retrain-fields.<name>  what a refusal calls the value /train received ("learning rate exponent")
     setting-short.<name>   its short name in the history and the lock note: in English its link name
+    board-studies.<name>   what the class board calls it, when a teacher can study it there
 
 Adding a setting is an entry here, its texts in each locale file, and its parameter in Handlers.train. There is no
 gradio here: the checks that answer with gr.Error are ui/inputs.py's, the components ui/retrain/layout.py's.
@@ -47,6 +48,7 @@ class Setting:
     choice_texts: str | None = None  # the prefix of the texts that name each choice on the page
     log10: bool = False  # the control holds the setting's power of ten
     per_kind: bool = False  # shown only for the kinds that name it in their retrain_controls (models/registry.py)
+    studied: bool = True  # a teacher can study it on the class board
 
     def __post_init__(self):
         if self.form not in FORMS:
@@ -85,7 +87,7 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("dropout", "dropout", "dropout", "number", 0.3, 0.0, 0.9, 0.05, per_kind=True),
     Setting("init", "init", "init", "choice", "default", choices=SCHEMES, choice_texts="retrain-tab-init",
             per_kind=True),
-    Setting("bidirectional", "bidirectional", "bidirectional", "flag", True, per_kind=True),
+    Setting("bidirectional", "bidirectional", "bidirectional", "flag", True, per_kind=True, studied=False),
     # up to the kind's whole training set; it starts where an epoch takes a few seconds on a CPU
     Setting("subset", "examples", "subset", "whole", lambda kind: kind.retrain_subset, 500,
             lambda kind: TRAIN_SIZES[kind.dataset], 500),
@@ -121,6 +123,11 @@ def for_kind(setting: Setting, kind: registry.Kind) -> dict:
     if setting.sized_by_kind:
         changed |= {"maximum": setting.highest(kind), "value": setting.first(kind)}
     return changed
+
+
+def studied() -> list[str]:
+    """The settings a teacher can study on the class board."""
+    return [s.name for s in SETTINGS.values() if s.studied]
 
 
 def short_name(link: str, language: str) -> str:
