@@ -134,3 +134,11 @@ def short_name(link: str, language: str) -> str:
     """What a list calls the control of link name `link` ("model", or a setting's), in `language`."""
     setting = by_link(link)
     return SHORT.say(setting.name if setting is not None else link, language)
+
+
+def check_controls(kind: registry.Kind) -> None:
+    """ValueError when `kind`'s retrain_controls name a setting this table does not show for some kinds only."""
+    known = [s.name for s in SETTINGS.values() if s.per_kind]
+    unknown = sorted(set(kind.retrain_controls) - set(known))
+    if unknown:
+        raise ValueError(f"{kind.name}: unknown retrain controls {unknown}; known: {known}")

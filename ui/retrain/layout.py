@@ -29,6 +29,8 @@ def build(state: AppState, session: gr.State) -> dict:
     """The tab; returns its settings controls by their link names (ui/links.py controls()), for teacher links."""
     handlers = Handlers(state)
     first = registry.get(settings.FIRST_KIND)
+    for name in registry.retrainable():  # a kind names the controls it shows; a misspelt one stops the app here
+        settings.check_controls(registry.get(name))
     shown = {}  # each setting's control, by setting name
     with gr.Tab(T.tab("tab", i18n.TABS.index("retrain")), id="retrain") as tab:
         gr.Markdown(T["intro"])
