@@ -10,7 +10,7 @@ A setting has three names, each fixed by what reads it from outside:
 /train takes the settings in this table's order, after the kind and before the session; the page shows them in
 another (`on_page`). A setting's texts, in each i18n/locales/<language>.json, are keyed by its name:
 
-    retrain-tab.<name>     its control's label
+    retrain-tab.<label>    its control's label (`label` is its name unless the entry says another)
     retrain-fields.<name>  what a refusal calls the value /train received ("learning rate exponent")
     setting-short.<name>   its short name in the history and the lock note: in English its link name
     board-studies.<name>   what the class board calls it, when a teacher can study it there
@@ -49,10 +49,14 @@ class Setting:
     log10: bool = False  # the control holds the setting's power of ten
     per_kind: bool = False  # shown only for the kinds that name it in their retrain_controls (models/registry.py)
     studied: bool = True  # a teacher can study it on the class board
+    # its label's key under retrain-tab, when not its name: the API's description (?view=api) shows the key
+    label: str = ""
 
     def __post_init__(self):
         if self.form not in FORMS:
             raise ValueError(f"{self.name}: form must be one of {FORMS}, not {self.form!r}")
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
 
     def to_setting(self, value):
         """The setting a control at `value` gives."""
@@ -79,11 +83,11 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     # the slider spans five powers of ten in quarter steps: a student sees 0.001 and 0.1 as far apart as they are
-    Setting("lr", "lr", "log_lr", "number", -2.5, -5.0, 0.0, 0.25, log10=True),
+    Setting("lr", "lr", "log_lr", "number", -2.5, -5.0, 0.0, 0.25, log10=True, label="learning_rate"),
     Setting("epochs", "epochs", "epochs", "whole", 5, 1, 30, 1),
     Setting("patience", "patience", "patience", "whole", 2, 1, 10, 1),
     Setting("batch_size", "batch", "batch_size", "whole", 128, 8, 512, 8),
-    Setting("hidden_size", "hidden", "hidden", "whole", 128, 8, 512, 8, per_kind=True),
+    Setting("hidden_size", "hidden", "hidden", "whole", 128, 8, 512, 8, per_kind=True, label="hidden"),
     Setting("dropout", "dropout", "dropout", "number", 0.3, 0.0, 0.9, 0.05, per_kind=True),
     Setting("init", "init", "init", "choice", "default", choices=SCHEMES, choice_texts="retrain-tab-init",
             per_kind=True),

@@ -78,7 +78,7 @@ def build(state: AppState, session: gr.State) -> dict:
 
 def control(setting: settings.Setting, kind: registry.Kind):
     """The component that holds `setting` when the tab shows `kind`: a slider, a dropdown or a checkbox."""
-    label, visible, value = T[setting.name], setting.shown_for(kind), setting.first(kind)
+    label, visible, value = T[setting.label], setting.shown_for(kind), setting.first(kind)
     if setting.form == "choice":  # its values stay the choices; the page names them in its language
         names = i18n.Texts(setting.choice_texts)
         return gr.Dropdown([(names[choice], choice) for choice in setting.choices], value=value, label=label,
