@@ -16,7 +16,6 @@ from models.rnn import KoreanRNNConfig, RNNConfig, SentenceClassifier
 
 TASKS = ("image", "text")  # image: (B, 1, 28, 28) pixels in [0, 1]; text: (ids, lengths) of a sentence
 LANGUAGES = {"en": "English", "ko": "Korean"}  # what a text kind reads (ISO 639-1)
-RETRAIN_CONTROLS = ("hidden_size", "dropout", "init", "bidirectional")  # what the Retrain tab can show
 DIGITS = tuple(str(d) for d in range(10))
 SENTIMENT = ("negative", "positive")
 CLOTHES = ("T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot")
@@ -33,7 +32,7 @@ class Kind:
     dataset: str  # a key of training.datasets.LOADERS
     classes: tuple[str, ...]  # class names, in label order
     training: dict  # training.loop.FitConfig values the shipped checkpoint was trained with
-    retrain_controls: tuple[str, ...]  # which of RETRAIN_CONTROLS apply
+    retrain_controls: tuple[str, ...]  # which of the Retrain tab's per-kind settings it shows (ui/settings.py)
     retrain_subset: int  # training examples the Retrain tab starts with (a few seconds per epoch on a CPU)
     channels_last: bool = False  # train in channels-last memory layout (oneDNN's fast convolutions)
     language: str = "en"  # a text kind's language, a key of LANGUAGES: tab 2 reads a sentence with its language's kinds
@@ -57,9 +56,6 @@ def register(kind: Kind) -> Kind:
         raise ValueError(f"task must be one of {TASKS}, not {kind.task!r}")
     if kind.language not in LANGUAGES:
         raise ValueError(f"language must be one of {sorted(LANGUAGES)}, not {kind.language!r}")
-    unknown = set(kind.retrain_controls) - set(RETRAIN_CONTROLS)
-    if unknown:
-        raise ValueError(f"{kind.name}: unknown retrain controls {sorted(unknown)}; known: {RETRAIN_CONTROLS}")
     KINDS[kind.name] = kind
     return kind
 

@@ -1,6 +1,8 @@
 """The registry is the one place a model kind is declared: a toy sixth kind, registered here only, is offered by
-the command line and the Retrain tab and trained by the same function as the shipped ones."""
-from dataclasses import dataclass
+the command line and the Retrain tab and trained by the same function as the shipped ones. ui/settings.py is the
+one place a Retrain setting is: an extra one, entered there with its texts, is checked, linked and listed."""
+import inspect
+from dataclasses import dataclass, replace
 
 import gradio as gr
 import pytest
@@ -8,14 +10,16 @@ import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
+import i18n
 import models
 from models import registry
 from models.fields import setting
 from tests.helpers import handlers
 from training.__main__ import main, parse_args
-from training.settings import configs
+from training.settings import FIT_FIELDS, configs
+from ui import history, links, settings
 from ui.retrain import layout as retrain_tab
-from ui.retrain.handlers import controls_for
+from ui.retrain.handlers import Handlers, _retrain_settings, controls_for
 
 
 @dataclass
@@ -71,3 +75,71 @@ def test_the_retrain_tab_offers_a_registered_kind_and_only_its_controls(toy):
     hidden, dropout, init, bidirectional, subset = controls_for("toy")
     assert hidden["visible"] and dropout["visible"] and not init["visible"] and not bidirectional["visible"]
     assert subset["value"] == 1_000 and subset["maximum"] == 55_000
+
+
+# ---- the Retrain settings ----------------------------------------------------------------------------------------
+
+DECAY_TEXTS = {"en": {"retrain-tab.weight_decay": "weight decay", "retrain-fields.weight_decay": "weight decay",
+                      "setting-short.weight_decay": "decay", "board-studies.weight_decay": "weight decay"},
+               "ko": {"retrain-tab.weight_decay": "가중치 감쇠", "retrain-fields.weight_decay": "가중치 감쇠",
+                      "setting-short.weight_decay": "가중치 감쇠", "board-studies.weight_decay": "가중치 감쇠"}}
+
+
+@pytest.fixture
+def decay(monkeypatch):
+    """A tenth setting, AdamW's weight decay, entered in the table and its texts in the catalogue, nowhere else."""
+    entry = settings.Setting("weight_decay", "decay", "weight_decay", "number", 0.0, 0.0, 0.1, 0.01)
+    monkeypatch.setitem(settings.SETTINGS, "weight_decay", entry)
+    for language, texts in DECAY_TEXTS.items():
+        for key, text in texts.items():
+            monkeypatch.setitem(i18n.CATALOGUE[language], key, text)
+    return entry
+
+
+def test_a_setting_entered_in_the_table_is_checked_linked_and_listed(toy, decay):
+    values = [-2.0, 3, 2, 64, 16, 0.1, "default", True, 1_000]  # what /train takes today, in its order
+    checked = _retrain_settings("toy", *values, 0.05)
+    assert checked["weight_decay"] == 0.05 and checked["hidden_size"] == 16 and "init" not in checked
+    assert configs("toy", checked)[1].weight_decay == 0.05  # and training takes it as it is
+    with pytest.raises(gr.Error, match="weight decay must be a number from 0 to 0.1, not 0.5"):
+        _retrain_settings("toy", *values, 0.5)
+    with pytest.raises(gr.Error, match="가중치 감쇠 값은 0부터 0.1까지의 수여야 해요"):
+        _retrain_settings("toy", *values, float("nan"), language="ko")
+
+    opened = links.parse({"model": "toy", "decay": "0.02", "lock": "decay"})
+    assert opened.values == {"model": "toy", "decay": 0.02} and opened.locked == ["decay"]
+    assert "fixed: decay" in opened.note and "선생님이 고정한 설정: 가중치 감쇠" in opened.note_in("ko")
+    assert "`decay=1`: must be a number from 0 to 0.1" in links.parse({"decay": "1"}).note
+    page = ["toy", *values[:4], 1_000, 0.02, 16, 0.1, "default", True]  # the tab's order: it comes before hidden
+    assert "&examples=1000&decay=0.02&hidden=16&dropout=0.1" in links.settings_query(*page)
+
+    assert history.settings_text(checked) == "lr=0.01, epochs=3, patience=2, batch=64, examples=1000, decay=0.05, " \
+                                             "hidden=16, dropout=0.1"
+    assert "가중치 감쇠=0.05" in history.settings_text(checked, language="ko")
+    assert len(controls_for("toy")) == 5  # it is shown for every kind and sized by none: choosing a kind leaves it
+
+
+def test_train_takes_the_tables_settings_in_its_order():
+    """/train's parameters are Handlers.train's: API clients name them, and send them in this order."""
+    assert list(inspect.signature(Handlers.train).parameters) == [
+        "self", "kind", *(s.api for s in settings.in_order()), "session", "request"]
+    assert [s.api for s in settings.in_order()] == ["log_lr", "epochs", "patience", "batch_size", "hidden", "dropout",
+                                                    "init", "bidirectional", "subset"]
+
+
+def test_every_setting_has_its_texts_and_reaches_training():
+    for s in settings.in_order():
+        keys = [f"retrain-tab.{s.label}", f"retrain-fields.{s.name}", f"setting-short.{s.name}"]
+        keys += [f"board-studies.{s.name}"] if s.studied else []
+        for language in i18n.LANGUAGES:
+            assert all(key in i18n.CATALOGUE[language] for key in keys), (language, keys)
+        for kind in map(registry.get, registry.retrainable()):
+            if s.shown_for(kind):  # a setting training ignored would leave a slider that changes nothing
+                assert (s.name in FIT_FIELDS or s.name in kind.settings() or kind.derive({s.name: s.first(kind)})
+                        or s.name == "subset"), (kind.name, s.name)  # subset: ui/retrain/workers.py samples it
+
+
+def test_a_kind_may_name_only_the_tables_per_kind_settings(toy, monkeypatch):
+    monkeypatch.setitem(registry.KINDS, "toy", replace(toy, retrain_controls=("hidden_size", "width")))
+    with pytest.raises(ValueError, match=r"toy: unknown retrain controls \['width'\]"), gr.Blocks():
+        retrain_tab.build(handlers({}, {}).state, gr.State({}))

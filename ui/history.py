@@ -21,6 +21,7 @@ from gradio.i18n import I18nData
 
 from models import registry
 from ui import i18n
+from ui import settings as retrain_settings
 
 MAX_RUNS = 50
 MAX_SESSIONS = 2_000
@@ -31,9 +32,6 @@ HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accur
 COLUMNS = [T.say(key, "en") for key in HEADERS]
 CURVES_TITLE = T.say("curves_title", "en")
 LESSON = T.say("lesson", "en")
-# settings shown in the table, in this order, with their short names
-SHOWN_SETTINGS = {"lr": "lr", "epochs": "epochs", "patience": "patience", "batch_size": "batch", "subset": "examples",
-                  "hidden_size": "hidden", "dropout": "dropout", "init": "init", "bidirectional": "bidirectional"}
 
 
 @dataclass
@@ -86,17 +84,13 @@ def _epoch(stats) -> dict:
 
 
 def settings_text(settings: dict, most: int | None = None, *, language: str = "en") -> str:
-    """`lr=0.00316, epochs=5, …` in SHOWN_SETTINGS' order, then any other setting (a lesson's), named in
-    `language`."""
-    names = [n for n in SHOWN_SETTINGS if n in settings] + [n for n in settings if n not in SHOWN_SETTINGS]
-    parts = [f"{_setting_name(n, language)}={_value(settings[n])}" for n in names if n != "log_every"]
+    """`lr=0.00316, epochs=5, …`: the Retrain tab's settings in the order it shows them, by their short names in
+    `language` (ui/settings.py), then any other setting (a lesson's) as it is named."""
+    retrain = {s.name: s for s in retrain_settings.on_page()}
+    names = [n for n in retrain if n in settings] + [n for n in settings if n not in retrain]
+    parts = [f"{retrain_settings.SHORT.say(n, language) if n in retrain else n}={_value(settings[n])}"
+             for n in names if n != "log_every"]
     return ", ".join(parts[:most]) + (", …" if most is not None and len(parts) > most else "")
-
-
-def _setting_name(name: str, language: str) -> str:
-    if name in SHOWN_SETTINGS:
-        return T.say(SHOWN_SETTINGS[name], language)
-    return name
 
 
 def _value(value) -> str:

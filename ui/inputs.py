@@ -30,12 +30,6 @@ IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 # In Korean the field's name takes "값은" ("its value"), "의" or a topic particle (`_topic`), so any name reads right.
 T = i18n.Texts("inputs")
 
-# The Retrain tab's sliders: (lowest, highest) of each; the subset's highest is the kind's training-set size.
-RETRAIN_RANGES = {
-    "log_lr": (-5.0, 0.0), "epochs": (1, 30), "patience": (1, 10), "batch_size": (8, 512),
-    "hidden": (8, 512), "dropout": (0.0, 0.9), "subset": (500, None),
-}
-
 
 def number(value, name: str, low: float, high: float, whole: bool = False, *, language: str = "en") -> float | int:
     """`value` as a finite number within [low, high] (a whole one when `whole`), or a gr.Error naming `name`."""

@@ -3,7 +3,7 @@
     /?tab=retrain&model=dnn&init=zeros&epochs=5&lock=init,epochs
     /?tab=board&code=K7M2QX9P
 
-Every parameter is checked against the Retrain tab's own ranges (ui/inputs.py)
+Every parameter is checked against the Retrain tab's own settings (ui/settings.py)
 and the registry; one that is unknown or out of range is left out and named in
 a note on the page, never an error, so a mistyped link still opens the app.
 `settings_query` builds the query from the tab's current controls for the
@@ -17,23 +17,21 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from models import registry
-from models.initialisation import SCHEMES
-from training.datasets import TRAIN_SIZES
-from ui import i18n
+from ui import i18n, settings
 from ui.board.store import BoardError, check_code
-from ui.inputs import RETRAIN_RANGES
 
-# the link's name of each Retrain control, in the order of CONTROLS (the tab's components, ui/retrain/layout.py)
-CONTROLS = ("model", "lr", "epochs", "patience", "batch", "examples", "hidden", "dropout", "init", "bidirectional")
-WHOLE = {"epochs": "epochs", "patience": "patience", "batch": "batch_size", "hidden": "hidden"}
 # gradio's own (?view=api; __theme=dark and the like start with _), and lang, which the page reads itself on load
 # (ui/i18n.py LOAD_JS): a teacher's link may carry lang=ko
 GRADIO_PARAMETERS = ("view", "lang")
-LR_STEP = 0.25  # the learning-rate slider's step, in powers of ten
 
 T = i18n.Texts("links")
-# what a locked control is called in the note: in English its link name, in Korean the name the tab shows
-CONTROL_NAMES = i18n.Texts("links-controls")
+
+
+def controls() -> tuple[str, ...]:
+    """The link's name of each Retrain control, in the order the tab shows them: the model, then each setting."""
+    return ("model", *(setting.link for setting in settings.on_page()))
+
+
 class Invalid(ValueError):
     """A link value that is wrong: what it must be, as a key of T and its fields, so a note can say it in any
     language; str() is the English."""
@@ -60,7 +58,7 @@ COPY = """(query) => {
 @dataclass
 class Opened:
     tab: str | None = None
-    values: dict = field(default_factory=dict)  # Retrain control name (CONTROLS) → the component's value
+    values: dict = field(default_factory=dict)  # Retrain control's link name (controls()) → the component's value
     locked: list[str] = field(default_factory=list)
     code: str | None = None
     ignored: list[tuple[str, dict]] = field(default_factory=list)  # (key of T, its fields): said in any language
@@ -77,7 +75,8 @@ class Opened:
                                             for k, v in values.items()}) for key, values in self.ignored]
             parts.append(T.say("note", language, ignored="; ".join(said)))
         if self.locked:
-            names = ", ".join(CONTROL_NAMES.say(name, language) for name in self.locked)
+            # in English their link names, in Korean the names the tab shows
+            names = ", ".join(settings.short_name(name, language) for name in self.locked)
             parts.append(T.say("locked_note", language, names=names))
         return "\n\n".join(parts)
 
@@ -100,7 +99,7 @@ def parse(params: dict[str, str]) -> Opened:
             opened.code = check_code(params.pop("code"))
         except BoardError as error:
             opened.ignored.append(("ignored_value", dict(name="code", value="…", why=str(error))))
-    kind = registry.get(FIRST_KIND)
+    kind = registry.get(settings.FIRST_KIND)
     if "model" in params:
         value = params.pop("model").lower()
         if value in registry.retrainable():
@@ -111,15 +110,15 @@ def parse(params: dict[str, str]) -> Opened:
                                                          why=_one_of(registry.retrainable()))))
     lock = [n.strip().lower() for n in params.pop("lock", "").split(",") if n.strip()]
     for name, value in params.items():
-        if name not in CONTROLS:
+        if settings.by_link(name) is None:
             opened.ignored.append(("ignored_unknown", dict(name=name)))
             continue
         try:
-            opened.values[name] = _value(name, value, kind)
+            opened.values[name] = _value(settings.by_link(name), value, kind)
         except Invalid as error:
             opened.ignored.append(("ignored_value", dict(name=name, value=value, why=error)))
     for name in lock:
-        if name in CONTROLS:
+        if name in controls():
             opened.locked.append(name)
         else:
             opened.ignored.append(("ignored_lock", dict(name=name)))
@@ -128,27 +127,21 @@ def parse(params: dict[str, str]) -> Opened:
     return opened
 
 
-FIRST_KIND = "cnn"  # the Retrain tab opens with it (ui/retrain/layout.py)
-
-
-def _value(name: str, text: str, kind):
-    """The component's value for link parameter `name`, or Invalid saying what it must be."""
-    if name == "init":
-        if text not in SCHEMES:
-            raise _one_of(SCHEMES)
+def _value(setting: settings.Setting, text: str, kind):
+    """The control's value for `setting` given as `text` in a link, or Invalid saying what it must be."""
+    if setting.form == "choice":
+        if text not in setting.choices:
+            raise _one_of(setting.choices)
         return text
-    if name == "bidirectional":
+    if setting.form == "flag":
         if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise Invalid("must_be_flag")
         return text.lower() in ("true", "1", "yes")
-    if name == "lr":
-        low, high = (10 ** x for x in RETRAIN_RANGES["log_lr"])
-        number = _number(text, low, high, False)
-        return round(math.log10(number) / LR_STEP) * LR_STEP  # the slider holds 10^x in steps of 0.25
-    if name == "examples":
-        return _number(text, RETRAIN_RANGES["subset"][0], TRAIN_SIZES[kind.dataset], True)
-    low, high = RETRAIN_RANGES[WHOLE.get(name, name)]
-    return _number(text, low, high, name in WHOLE)
+    low, high = setting.low, setting.highest(kind)
+    if setting.log10:  # a link gives the rate itself (lr=0.003); the slider holds its power of ten, in steps
+        number = _number(text, setting.to_setting(low), setting.to_setting(high), False)
+        return round(setting.to_control(number) / setting.step) * setting.step
+    return _number(text, low, high, setting.form == "whole")
 
 
 def _number(text: str, low: float, high: float, whole: bool):
@@ -167,24 +160,19 @@ def _one_of(choices) -> Invalid:
 
 
 def settings_query(*values) -> str:
-    """The query of a link to the Retrain tab with these control values (in CONTROLS' order)."""
-    chosen = dict(zip(CONTROLS, values, strict=True))
-    kind = registry.get(chosen["model"]) if chosen["model"] in registry.retrainable() else registry.get(FIRST_KIND)
+    """The query of a link to the Retrain tab with these control values (in controls()' order)."""
+    chosen = dict(zip(controls(), values, strict=True))
+    kind = registry.get(chosen["model"] if chosen["model"] in registry.retrainable() else settings.FIRST_KIND)
     query = {"tab": "retrain", "model": kind.name}
     for name, value in chosen.items():
-        if name == "model" or value is None:
-            continue
-        if name in ("hidden", "dropout", "init", "bidirectional") and _control(name) not in kind.retrain_controls:
-            continue  # this kind has no such control
-        if name == "lr":
-            value = f"{10 ** float(value):.3g}"
+        setting = settings.by_link(name)
+        if setting is None or value is None or not setting.shown_for(kind):
+            continue  # the model, named above; or a control this kind does not have
+        if setting.log10:
+            value = f"{setting.to_setting(float(value)):.3g}"
         elif isinstance(value, bool):
             value = str(value).lower()
-        elif isinstance(value, float) and value == round(value) and name != "dropout":
+        elif isinstance(value, float) and value == round(value) and setting.form == "whole":
             value = int(value)
         query[name] = value
     return "?" + urlencode(query, safe=",")
-
-
-def _control(name: str) -> str:
-    return {"hidden": "hidden_size"}.get(name, name)

@@ -16,7 +16,7 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from models import registry
-from ui import i18n, inputs
+from ui import i18n, inputs, settings
 from ui.board.store import SORTS, STUDIES, STUDY_NAMES, BoardError, setting_of
 from ui.history import layout, settings_text
 from ui.state import AppState, client_of, session_of
@@ -250,7 +250,7 @@ def plot(found: list, study: str, *, language: str = "en") -> go.Figure:
         xs = sorted(by_value, key=_number_or_text)
         fig.add_trace(go.Scatter(x=xs, y=[sum(by_value[x]) / len(by_value[x]) for x in xs], mode="lines+markers",
                                  name=T.say("class_mean", language), line=dict(color="#6b7280", dash="dash")))
-    if numeric and study == "lr":
+    if numeric and study in settings.SETTINGS and settings.SETTINGS[study].log10:
         fig.update_xaxes(type="log")
     elif not numeric:
         fig.update_xaxes(type="category")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ui import i18n
+from ui import i18n, settings
 
 ENVIRONMENT = "PLAYGROUND_DATABASE"
 DEFAULT_URL = "sqlite:///class-board.sqlite3"  # a file in the working directory
@@ -42,9 +42,10 @@ MAX_POSTS_EACH = 12  # per student (browser session) and class: one student fill
 MAX_CLASSES_PER_HOUR = 10  # new classes per client address and hour, per server: 14 a second were made before
 BOARD_ROWS = 200  # rows one refresh reads at most
 
-# what the teacher can choose to study: the x axis of the board's plot
+# what the teacher can choose to study, the x axis of the board's plot: the model ("kind") and each Retrain setting
+# that can be studied (ui/settings.py), by their names there, in the order of their texts, which the dropdown keeps
 STUDY_NAMES = i18n.Texts("board-studies")
-STUDIES = {name: STUDY_NAMES.say(name, "en") for name in STUDY_NAMES.names()}
+STUDIES = tuple(name for name in STUDY_NAMES.names() if name == "kind" or name in settings.studied())
 SORTS = {"test accuracy": "test_accuracy", "newest": "posted", "nickname": "nickname", "setting": "setting"}
 
 metadata = sa.MetaData()

@@ -7,23 +7,19 @@ import gradio as gr
 
 from figures import plots
 from models import registry
-from models.initialisation import SCHEMES
-from training.datasets import TRAIN_SIZES
-from ui import i18n, inputs
+from ui import i18n, inputs, settings
 from ui.history import Run
 from ui.retrain import report
 from ui.state import AppState, session_of
 
-# the Retrain tab's fields, as its checks name them (ui.inputs)
+# the /train values, as a refusal names them (ui.inputs): "model", and each setting by its name (ui/settings.py)
 FIELDS = i18n.Texts("retrain-fields")
 
 
 def controls_for(kind: str):
-    """Updates for the Retrain tab's controls of `kind`: one per registry.RETRAIN_CONTROLS, then the subset."""
+    """Updates for the Retrain tab's controls that change with the kind, in settings.follow_kind()'s order."""
     entry = registry.get(kind)
-    shown = [gr.update(visible=name in entry.retrain_controls) for name in registry.RETRAIN_CONTROLS]
-    return (*shown, gr.update(maximum=TRAIN_SIZES[entry.dataset], value=entry.retrain_subset))
-
+    return tuple(gr.update(**settings.for_kind(setting, entry)) for setting in settings.follow_kind())
 
 
 class Handlers:
@@ -103,24 +99,22 @@ class Handlers:
         return report.say("pushed", language, repo=repo_id, url=url)
 
 
-def _retrain_settings(kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional,
-                      subset, *, language: str = "en") -> dict:
-    """The Retrain tab's values, each checked (ui.inputs), as settings for training.settings.configs."""
+def _retrain_settings(kind, *values, language: str = "en") -> dict:
+    """The Retrain tab's values as /train takes them (the kind, then ui/settings.py's in its order), each checked
+    (ui.inputs), as settings for training.settings.configs: those the kind shows, and how often to report."""
     fields = inputs.Fields(FIELDS, language)
-    kind = fields.choice(kind, "model", registry.retrainable())
-    entry, ranges = registry.get(kind), inputs.RETRAIN_RANGES
-    controls = {
-        "hidden_size": fields.number(hidden, "hidden_size", *ranges["hidden"], whole=True),
-        "dropout": fields.number(dropout, "dropout", *ranges["dropout"]),
-        "init": fields.choice(init, "init", SCHEMES),
-        "bidirectional": fields.flag(bidirectional, "bidirectional"),
-    }
-    return {
-        "lr": 10 ** fields.number(log_lr, "log_lr", *ranges["log_lr"]),
-        "epochs": fields.number(epochs, "epochs", *ranges["epochs"], whole=True),
-        "patience": fields.number(patience, "patience", *ranges["patience"], whole=True),
-        "batch_size": fields.number(batch_size, "batch_size", *ranges["batch_size"], whole=True),
-        "subset": fields.number(subset, "subset", ranges["subset"][0], TRAIN_SIZES[entry.dataset], whole=True),
-        "log_every": 5,
-        **{name: value for name, value in controls.items() if name in entry.retrain_controls},
-    }
+    entry = registry.get(fields.choice(kind, "model", registry.retrainable()))
+    # every value is checked, also one the kind does not show: a client learns what it sent wrong either way
+    checked = [(setting, _checked(fields, setting, value, entry))
+               for setting, value in zip(settings.in_order(), values, strict=True)]
+    return {setting.name: value for setting, value in checked if setting.shown_for(entry)} | {"log_every": 5}
+
+
+def _checked(fields: inputs.Fields, setting: settings.Setting, value, kind: registry.Kind):
+    """`value` of `setting`'s control, checked, as the setting it gives."""
+    if setting.form == "choice":
+        return fields.choice(value, setting.name, setting.choices)
+    if setting.form == "flag":
+        return fields.flag(value, setting.name)
+    number = fields.number(value, setting.name, setting.low, setting.highest(kind), whole=setting.form == "whole")
+    return setting.to_setting(number)

@@ -2,22 +2,16 @@
 import gradio as gr
 
 from models import registry
-from models.initialisation import SCHEMES
-from training.datasets import TRAIN_SIZES
-from ui import i18n
-from ui.inputs import RETRAIN_RANGES
+from ui import i18n, settings
 from ui.retrain import report, runs
 from ui.retrain.handlers import Handlers, controls_for
 from ui.state import AppState
 
 CSS = "progress { width: 100%; height: 14px; }"
-FIRST_KIND = "cnn"  # the kind the tab opens with
-FIRST_LOG_LR = -2.5
 
 T = i18n.Texts("retrain-tab")
-# the weight-init schemes as the dropdown names them (its values stay the schemes, models/initialisation.py)
-SCHEME_NAMES = i18n.Texts("retrain-tab-init")
-FIRST_LR_NOTE = report.T.static("learning_rate", lr=10 ** FIRST_LOG_LR)
+LR = settings.SETTINGS["lr"]
+FIRST_LR_NOTE = report.T.static("learning_rate", lr=LR.to_setting(LR.default))
 
 
 def _kind_choices() -> list[tuple]:
@@ -32,31 +26,24 @@ def lr_note(log_lr: float, request: gr.Request = None) -> str:
 
 
 def build(state: AppState, session: gr.State) -> dict:
-    """The tab; returns its settings controls by their link names (ui/links.py CONTROLS), for teacher links."""
+    """The tab; returns its settings controls by their link names (ui/links.py controls()), for teacher links."""
     handlers = Handlers(state)
-    first = registry.get(FIRST_KIND)
-    shows = {name: name in first.retrain_controls for name in registry.RETRAIN_CONTROLS}
+    first = registry.get(settings.FIRST_KIND)
+    for name in registry.retrainable():  # a kind names the controls it shows; a misspelt one stops the app here
+        settings.check_controls(registry.get(name))
+    shown = {}  # each setting's control, by setting name
     with gr.Tab(T.tab("tab", i18n.TABS.index("retrain")), id="retrain") as tab:
         gr.Markdown(T["intro"])
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
                 kind = gr.Dropdown(_kind_choices(), value=first.name, label=T["model"], elem_id="retrain-model")
-                log_lr = gr.Slider(*RETRAIN_RANGES["log_lr"], value=FIRST_LOG_LR, step=0.25, label=T["learning_rate"])
-                lr_text = gr.Markdown(FIRST_LR_NOTE)
-                epochs = gr.Slider(*RETRAIN_RANGES["epochs"], value=5, step=1, label=T["epochs"])
-                patience = gr.Slider(*RETRAIN_RANGES["patience"], value=2, step=1, label=T["patience"])
-                batch_size = gr.Slider(*RETRAIN_RANGES["batch_size"], value=128, step=8, label=T["batch_size"])
-                subset = gr.Slider(RETRAIN_RANGES["subset"][0], TRAIN_SIZES[first.dataset],
-                                   value=first.retrain_subset, step=500, label=T["subset"])
+                for setting in (s for s in settings.on_page() if not s.per_kind):
+                    shown[setting.name] = control(setting, first)
+                    if setting is LR:  # the slider shows a power of ten; the rate it gives, under it
+                        lr_text = gr.Markdown(FIRST_LR_NOTE)
                 with gr.Accordion(T["architecture"], open=True):
-                    # one component per name in registry.RETRAIN_CONTROLS, in that order
-                    hidden = gr.Slider(*RETRAIN_RANGES["hidden"], value=128, step=8, label=T["hidden"],
-                                       visible=shows["hidden_size"])
-                    dropout = gr.Slider(*RETRAIN_RANGES["dropout"], value=0.3, step=0.05, label=T["dropout"],
-                                        visible=shows["dropout"])
-                    init = gr.Dropdown([(SCHEME_NAMES[scheme], scheme) for scheme in SCHEMES], value="default",
-                                       label=T["init"], visible=shows["init"])
-                    bidirectional = gr.Checkbox(True, label=T["bidirectional"], visible=shows["bidirectional"])
+                    for setting in (s for s in settings.on_page() if s.per_kind):
+                        shown[setting.name] = control(setting, first)
                 with gr.Row():
                     train = gr.Button(T["train"], variant="primary")
                     stop = gr.Button(T["stop"], variant="stop")
@@ -74,17 +61,29 @@ def build(state: AppState, session: gr.State) -> dict:
                     push = gr.Button(T["push"])
                     pushed = gr.Markdown()
         history = runs.history_section()
-        log_lr.change(lr_note, log_lr, lr_text, api_name=False, show_progress="hidden")
+        shown[LR.name].change(lr_note, shown[LR.name], lr_text, api_name=False, show_progress="hidden")
         # .input, not .change: a teacher link sets the kind and its own subset together (ui/retrain/runs.py)
-        kind.input(controls_for, kind, [hidden, dropout, init, bidirectional, subset], api_name=False)
-        settings = [kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset, session]
+        kind.input(controls_for, kind, [shown[s.name] for s in settings.follow_kind()], api_name=False)
+        inputs = [kind, *(shown[s.name] for s in settings.in_order()), session]
         # preprocess=False: the values reach the handler as sent, and it checks each (gradio's own checks let
         # NaN through and answer a string or a null with a generic error)
-        trained = train.click(handlers.train, settings, [status, curves, scores, confusion, download, session],
+        trained = train.click(handlers.train, inputs, [status, curves, scores, confusion, download, session],
                               api_name="train", concurrency_limit=2, concurrency_id="train", preprocess=False)
         stop.click(handlers.stop, None, status, api_name="stop", queue=False)
         push.click(handlers.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")
-        controls = dict(model=kind, lr=log_lr, epochs=epochs, patience=patience, batch=batch_size, examples=subset,
-                        hidden=hidden, dropout=dropout, init=init, bidirectional=bidirectional)
+        controls = {"model": kind, **{s.link: shown[s.name] for s in settings.on_page()}}
         runs.wire(state, trained, tab, grid, examples, history, link_button, shipped_button, link, status, controls)
     return controls
+
+
+def control(setting: settings.Setting, kind: registry.Kind):
+    """The component that holds `setting` when the tab shows `kind`: a slider, a dropdown or a checkbox."""
+    label, visible, value = T[setting.label], setting.shown_for(kind), setting.first(kind)
+    if setting.form == "choice":  # its values stay the choices; the page names them in its language
+        names = i18n.Texts(setting.choice_texts)
+        return gr.Dropdown([(names[choice], choice) for choice in setting.choices], value=value, label=label,
+                           visible=visible)
+    if setting.form == "flag":
+        return gr.Checkbox(value, label=label, visible=visible)
+    return gr.Slider(setting.low, setting.highest(kind), value=value, step=setting.step, label=label,
+                     visible=visible)

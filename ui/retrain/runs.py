@@ -8,8 +8,7 @@ the link's format is ui/links.py. API: `runs` (this session's table) and
 import gradio as gr
 
 from models import registry
-from training.datasets import TRAIN_SIZES
-from ui import history, i18n, inputs, links
+from ui import history, i18n, inputs, links, settings
 from ui.retrain import confusion
 from ui.state import AppState, session_of
 
@@ -98,23 +97,21 @@ def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, lin
     parts["compare"].input(handlers["compare"], parts["compare"], parts["overlay"], api_name=False)
     grid.select(handlers["cell"], None, examples, api_name=False)
     shipped_button.click(handlers["use_shipped"], controls["model"], status, api_name="use_shipped")
-    link_button.click(links.settings_query, [controls[n] for n in links.CONTROLS], link, api_name=False,
+    link_button.click(links.settings_query, [controls[n] for n in links.controls()], link, api_name=False,
                       queue=False).then(None, link, link, js=links.COPY, api_name=False)
 
 
 def open_link(request: gr.Request = None) -> tuple:
     """On page load: the tab, Retrain controls and class code a link's query parameters ask for, and the note.
 
-    Outputs: tabs, the controls in links.CONTROLS' order, the board's class code, the note."""
+    Outputs: tabs, the controls in links.controls()' order, the board's class code, the note."""
     params = dict(getattr(request, "query_params", None) or {})
     opened = links.parse(params) if params else links.Opened()
-    kind = registry.get(opened.values.get("model", links.FIRST_KIND))
-    updates = {name: {} for name in links.CONTROLS}
+    kind = registry.get(opened.values.get("model", settings.FIRST_KIND))
+    updates = {name: {} for name in links.controls()}
     if "model" in opened.values:  # what choosing the kind by hand does (handlers.controls_for)
-        for name, control in (("hidden", "hidden_size"), ("dropout", "dropout"), ("init", "init"),
-                              ("bidirectional", "bidirectional")):
-            updates[name]["visible"] = control in kind.retrain_controls
-        updates["examples"] |= dict(maximum=TRAIN_SIZES[kind.dataset], value=kind.retrain_subset)
+        for setting in settings.follow_kind():
+            updates[setting.link] |= settings.for_kind(setting, kind)
     for name, value in opened.values.items():
         updates[name]["value"] = value
     for name in opened.locked:
@@ -127,5 +124,5 @@ def open_link(request: gr.Request = None) -> tuple:
 
 
 def wire_links(demo: gr.Blocks, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown) -> None:
-    demo.load(open_link, None, [tabs, *(controls[n] for n in links.CONTROLS), code, note], api_name=False,
+    demo.load(open_link, None, [tabs, *(controls[n] for n in links.controls()), code, note], api_name=False,
               queue=False)
