@@ -93,6 +93,12 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+def _refused(message: str) -> tuple:
+    """A refusal as gradio's validators answer (HTTP 422), the one its clients show as they receive it: the page
+    as a notice, gradio_client as a ValidationError holding `message`, a raw client as the JSON `detail`."""
+    return False, [{"__type__": "validate", "is_valid": False, "message": message}], "validator_error"
+
+
 def _pool_events(queue, concurrency_id: str) -> list:
     """The events of one pool: waiting ones, then those running."""
     waiting = queue.event_queue_per_concurrency_id.get(concurrency_id)
@@ -109,12 +115,12 @@ def cap_queue(demo: gr.Blocks) -> None:
         language = _language(request.headers)
         fn = demo.fns.get(body.fn_index) if body.fn_index is not None else None
         if fn is not None and isinstance(body.data, list) and len(body.data) != len(fn.inputs):
-            return False, T.say("arity", language, wanted=len(fn.inputs), got=len(body.data)), "error"
+            return _refused(T.say("arity", language, wanted=len(fn.inputs), got=len(body.data)))
         pool = getattr(fn, "concurrency_id", None)
         if pool in WAITING:
             events = _pool_events(queue, pool)
             if body.session_hash and sum(e.session_hash == body.session_hash for e in events) >= PER_SESSION[pool]:
-                return False, T.say(f"already_{pool}", language), "error"
+                return _refused(T.say(f"already_{pool}", language))
             waiting = queue.event_queue_per_concurrency_id.get(pool)
             waiting = list(waiting.queue) if waiting is not None else []
             address = client_of(request)
