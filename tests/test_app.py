@@ -17,11 +17,6 @@ from models.registry import DIGITS
 from training.datasets import TRAIN_SIZES
 
 
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
-
 def image_file(tmp_path, image: np.ndarray, name: str = "digit.png") -> dict:
     Image.fromarray(image).save(tmp_path / name)
     return handle_file(str(tmp_path / name))

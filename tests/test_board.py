@@ -31,7 +31,7 @@ def postgres_bin() -> Path | None:
 @pytest.fixture(scope="module")
 def postgres_url():
     """A PostgreSQL server of its own in a temporary folder, on a free port; its URL."""
-    from conftest import free_port
+    from tests.helpers import free_port
 
     folder = postgres_bin()
     if folder is None:
@@ -126,9 +126,8 @@ TRAIN = dict(kind="dnn", log_lr=-2.5, epochs=1, patience=1, batch_size=64, hidde
 @contextlib.contextmanager
 def serving(url: str):
     """The app with its boards in the database at `url`, on a free port (sharing the test app's training workers)."""
-    from conftest import free_port
-
     import app
+    from tests.helpers import free_port
     from ui.state import AppState
 
     state = AppState(app.SHIPPED, app.LOAD_ERRORS, app.STATE.workers, app.STATE.stops, app.STATE.retrained,

@@ -4,12 +4,13 @@ changes it at once and is remembered, a teacher's link can ask for it, and the s
 Hangul needs a font in the browser: Debian's fonts-noto-cjk (.ci/run installs it); the screenshot shows it.
 """
 import pytest
-from test_browser import browser, draw_strokes, open_app, shots  # noqa: F401 (fixtures)
 
 import app
+from tests.pages import ONE, draw_strokes, open_app
 from ui import i18n
 
-ONE = [[(0.05, -0.8), (-0.05, 0.8)]]
+pytestmark = pytest.mark.slow
+
 HANGUL = r"/[\uac00-\ud7a3]/"
 
 
@@ -43,21 +44,7 @@ def wait_for_tabs(page, language: str) -> None:
         ".map(t => t.innerText.trim()).join('|') === expected.join('|')", arg=expected)
 
 
-@pytest.fixture
-def context_in(browser):  # noqa: F811
-    made = []
-
-    def make(locale: str, **options):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, **options)
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
-
-
-def test_a_korean_browser_gets_the_page_and_the_answers_in_korean(context_in, app_url, shots):  # noqa: F811
+def test_a_korean_browser_gets_the_page_and_the_answers_in_korean(context_in, app_url, shots):
     page = open_app(context_in("ko-KR"), app_url)
     wait_for_tabs(page, "ko")
     assert page.locator("#title").inner_text().strip() == "딥러닝 놀이터"
@@ -69,7 +56,7 @@ def test_a_korean_browser_gets_the_page_and_the_answers_in_korean(context_in, ap
     page.screenshot(path=shots / "korean.png")
 
 
-def test_the_switch_changes_the_page_at_once_and_the_next_visit_keeps_it(context_in, app_url):  # noqa: F811
+def test_the_switch_changes_the_page_at_once_and_the_next_visit_keeps_it(context_in, app_url):
     context = context_in("en-US")
     page = open_app(context, app_url)
     wait_for_tabs(page, "en")
@@ -91,7 +78,7 @@ def test_the_switch_changes_the_page_at_once_and_the_next_visit_keeps_it(context
     page.wait_for_function("document.querySelector('#verdict').innerText.includes('CNN reads')")
 
 
-def test_a_teacher_s_link_can_open_the_page_in_korean(context_in, app_url):  # noqa: F811
+def test_a_teacher_s_link_can_open_the_page_in_korean(context_in, app_url):
     page = open_app(context_in("en-US"), app_url + "?lang=ko")
     wait_for_tabs(page, "ko")
     assert page.locator("#language input:checked").get_attribute("value") == "ko"

@@ -1,20 +1,16 @@
 """Pen digits as data, the non-digit generator, the digit check, and the shipped models on unseen writers."""
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-import models
 from benchmarks.drawings import pad_value
 from ink import strokes
 from ink.preprocess import to_mnist
 from models import registry
 from training.datasets import LOADERS, TRAIN_SIZES, data_dir, nondigits, pendigits
 from ui.draw import digit_check
-
-ROOT = Path(__file__).resolve().parent.parent
 
 SNIPPET = """.INCLUDE        dene.doc
 
@@ -94,8 +90,8 @@ def test_the_generator_draws_every_category_on_the_pad():
 
 
 @pytest.fixture(scope="module")
-def detector():
-    return models.load(ROOT / "assets" / digit_check.KIND)
+def detector(shipped):
+    return shipped[digit_check.KIND]
 
 
 @pytest.mark.parametrize("name, drawing", [
@@ -145,7 +141,7 @@ def test_the_file_holds_30_writers_and_the_sizes_the_loader_promises(pen_digits)
 
 
 @pytest.mark.data
-def test_the_shipped_models_read_held_out_writers_digits(pen_digits, detector):
+def test_the_shipped_models_read_held_out_writers_digits(pen_digits, shipped, detector):
     held_out = pendigits.by_role(pen_digits)["held_out"]
     sample = [d for label in range(10) for d in [d for d in held_out if d.label == label][:8]]  # 80 digits
     labels = np.array([d.label for d in sample])
@@ -153,7 +149,7 @@ def test_the_shipped_models_read_held_out_writers_digits(pen_digits, detector):
     x = torch.from_numpy(pixels)
     with torch.inference_mode():
         for kind, floor in (("cnn", 0.95), ("dnn", 0.9)):
-            model = models.load(ROOT / "assets" / kind).eval()
+            model = shipped[kind]
             accuracy = (model(x).argmax(dim=1).numpy() == labels).mean()
             assert accuracy >= floor, f"{kind}: {accuracy:.1%} of 80 held-out pen digits"
     passed = digit_check.scores(detector, pixels) >= digit_check.THRESHOLD

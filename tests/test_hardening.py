@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 import torch
-from conftest import free_port
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
@@ -20,6 +19,7 @@ import models
 from benchmarks.drawings import draw, pad_value
 from benchmarks.server import children
 from models import registry
+from tests.helpers import free_port
 from training.datasets import TRAIN_SIZES
 from training.loop import FitConfig
 from ui.retrain.store import RetrainedModels

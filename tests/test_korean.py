@@ -193,11 +193,6 @@ def test_a_korean_model_learns_from_batches_by_length():
 
 # ---- the shipped models through the app's API ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
-
 @pytest.mark.parametrize("text, label", [
     ("진짜 재밌게 봤어요 ㅋㅋ 강추합니다", "positive"),
     ("배우들 연기가 정말 최고였고 감동적이었다", "positive"),

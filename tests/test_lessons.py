@@ -8,13 +8,12 @@ import pytest
 import torch
 from gradio_client import Client
 from gradio_client.exceptions import AppError
-from test_hardening import raw_call, still_answers
 
 import models
 from benchmarks.drawings import pad_value
 from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
 from models import registry
-from tests.helpers import handlers
+from tests.helpers import handlers, raw_call, still_answers
 from training import datasets
 from training.datasets import mnist
 from ui.retrain import report
