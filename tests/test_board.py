@@ -58,7 +58,7 @@ def postgres_url():
         shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # a server of its own
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'board.sqlite3'}"
@@ -149,6 +149,7 @@ def student(url: str) -> Client:
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_students_post_their_own_runs_to_their_class_only_and_the_board_survives_a_restart(database_url):
     with serving(database_url) as url:

@@ -156,6 +156,7 @@ def test_bad_training_settings_get_a_message_naming_the_field_and_nothing_trains
     assert event == "error" and message in data
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_two_trainings_in_one_session_are_both_stopped_by_its_stop(app_url):
     student = Client(app_url, verbose=False)
@@ -239,6 +240,7 @@ def test_predictions_use_one_torch_thread_so_a_busy_neighbour_cannot_stall_them(
     assert torch.get_num_threads() == 1
 
 
+@pytest.mark.slow
 def test_sigterm_ends_the_app_and_its_training_workers(tmp_path):
     port = free_port()
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,

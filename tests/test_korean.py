@@ -181,6 +181,7 @@ def test_a_batch_without_padding_reads_as_the_packed_batch_does(cell):
     torch.testing.assert_close(alone, packed)
 
 
+@pytest.mark.slow
 def test_a_korean_model_learns_from_batches_by_length():
     tokeniser = korean.Tokeniser(VOCAB)
     reviews = [("영화는 최고다 재밌 !", 1), ("최고다 ㅋㅋ", 1), ("영화는 good", 0), ("영 화 영 화 ##다", 0)] * 16
@@ -236,6 +237,7 @@ def test_two_korean_sentences_are_compared_by_the_korean_models(client):
     assert "Sentence A is Korean and sentence B English" in table
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_korean_model_is_retrained_and_then_answers_that_session(app_url):
     mine, theirs = Client(app_url, verbose=False), Client(app_url, verbose=False)
