@@ -4,6 +4,7 @@ import os
 import numpy as np
 import pytest
 import torch
+from gradio_client.exceptions import AppError
 
 from benchmarks.drawings import pad_value
 from ink import strokes
@@ -113,12 +114,22 @@ def test_the_digit_check_passes_drawn_digits(detector, digit):
     assert result.score >= digit_check.THRESHOLD
 
 
-def test_the_detector_is_a_registry_kind_the_retrain_tab_does_not_offer():
-    kind = registry.get(digit_check.KIND)
-    assert not kind.retrain and kind.classes == ("not a digit", "digit")
-    assert registry.get("dnn").retrain and registry.get("cnn").retrain
-    assert {"digits", "digit-or-not"} <= set(LOADERS) and {"digits", "digit-or-not"} <= set(TRAIN_SIZES)
-    assert registry.get("dnn").dataset == registry.get("cnn").dataset == "digits"
+def test_the_detector_is_shipped_but_the_retrain_tab_neither_offers_nor_trains_it(shipped, client):
+    import app
+
+    assert digit_check.KIND in shipped
+    picker = next(block for block in app.demo.blocks.values() if getattr(block, "elem_id", None) == "retrain-model")
+    offered = [value for _, value in picker.choices]
+    assert {"dnn", "cnn"} <= set(offered) and digit_check.KIND not in offered
+    settings = dict(kind=digit_check.KIND, log_lr=-2.5, epochs=1, patience=1, batch_size=64, hidden=32, dropout=0.0,
+                    init="default", bidirectional=True, subset=500)
+    with pytest.raises(AppError, match="model must be one of"):
+        client.predict(*settings.values(), api_name="/train")  # asked through the API all the same
+
+
+def test_every_kind_s_data_set_has_a_loader_and_a_training_size():
+    for kind in registry.KINDS.values():  # the command line loads it; the Retrain tab offers up to its size
+        assert kind.dataset in LOADERS and kind.dataset in TRAIN_SIZES, kind.name
 
 
 # ---- with the real pen digits ----------------------------------------------------------------------------------------
