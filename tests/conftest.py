@@ -7,6 +7,9 @@ import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
+CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own browser downloads do not work here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 # Tests read the real data sets: $DATA_DIR if set, else ../shared/datasets beside the checkout,
 # else ./data (downloaded there on a machine with internet).
@@ -62,21 +65,74 @@ def sst2():
     return load_sst2()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """The app, launched once for the whole test session on a free local port."""
     import app
+    from tests.helpers import free_port  # imported here: the app's modules read the environment set above
 
     assert not app.LOAD_ERRORS, app.LOAD_ERRORS
     port = free_port()
     app.demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **app.LAUNCH_OPTIONS)
     yield f"http://127.0.0.1:{port}/"
     app.demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    """A gradio_client of the test app, one browser session for the module."""
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """Every shipped model, loaded once (in eval mode) from assets/, as the app loads them."""
+    import app
+
+    models, errors = app.load_shipped()
+    assert not errors, errors
+    return models
+
+
+# ---- the browser ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")  # one Chromium per module: Playwright's sync API holds an event loop while it runs
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("BROWSER_TESTS") == "required":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context_in(browser):
+    """`context_in(locale, **options)`: a new browser context (a 1280 × 1100 window unless `viewport` says
+    otherwise), closed after the test whatever its outcome."""
+    made = []
+
+    def make(locale: str = "en-US", **options):
+        context = browser.new_context(locale=locale, **({"viewport": {"width": 1280, "height": 1100}} | options))
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory):
+    """Where the browser tests' screenshots go: $SCREENSHOT_DIR (docs/ holds the README's), else a temporary
+    folder."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -9,8 +9,9 @@ import re
 import numpy as np
 import pytest
 
-import app
+from benchmarks.drawings import draw
 from figures import images, plots, style
+from ink.preprocess import ink_from_image, to_mnist
 from lessons import boundary
 from tests.helpers import handlers
 from training.loop import EpochStats
@@ -47,14 +48,24 @@ def seen(colour: str | tuple, deficiency: str) -> np.ndarray:
     return _lab(np.clip(np.array(SIMULATIONS[deficiency]) @ _linear(rgb), 0, 1))
 
 
-SALIENCY = {"towards": (255, 0, 51), "against": (51, 0, 255), "neutral": (51, 51, 51)}  # ui.draw.digits.overlay's ends
+def saliency_colours() -> dict[str, tuple[int, int, int]]:
+    """The colours the saliency overlay (ui.draw.digits.overlay) gives a fully inked stroke that pushed towards the
+    answer, against it, or neither: its most inked pixel when a drawn one's saliency is +1, -1 or 0 everywhere."""
+    drawn = to_mnist(ink_from_image(draw("1")))
+    colours = {}
+    for name, sign in (("towards", 1.0), ("against", -1.0), ("neutral", 0.0)):
+        picture = digits.overlay(drawn, np.full((28, 28), sign, np.float32)).reshape(-1, 3)
+        colours[name] = tuple(int(c) for c in picture[picture.sum(axis=1).argmin()])
+    return colours
+
+
 COLOURS_SHOWN_TOGETHER = {
     "training curves": [style.COLOURS["train"], style.COLOURS["val"], style.BEST_COLOUR, style.STOP_COLOUR],
     "word-by-word trace": [style.COLOURS[k] for k in ("rnn", "lstm", "gru")],
     "DNN and CNN (lessons)": [style.LESSON_COLOURS[k] for k in ("dnn", "cnn")],
     "initialisations (lesson 1)": [style.LESSON_COLOURS[k] for k in ("zeros", "gaussian", "xavier", "kaiming")],
     "MSE and L1 (lesson 5)": [style.LESSON_COLOURS[k] for k in ("mse", "l1")],
-    "saliency": list(SALIENCY.values()),
+    "saliency": list(saliency_colours().values()),
 }
 
 
@@ -69,10 +80,17 @@ def test_colours_shown_together_stay_apart_with_colour_vision_deficiencies(group
 
 
 def test_lines_that_share_a_plot_differ_in_dash_or_marker_too():
-    for names in (("train", "val"), ("rnn", "lstm", "gru")):
-        assert len({(style.DASHES[n], style.MARKERS[n]) for n in names}) == len(names)
-    for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming")):
-        assert len({(style.LESSON_DASHES[n], style.LESSON_MARKERS[n]) for n in names}) == len(names)
+    curves = plots.training_curves(history(), best_epoch=2, stopped_early_at=3)
+    trace = plots.token_trace(["not", "bad"], {"rnn": [0.4, 0.2], "lstm": [0.3, 0.5], "gru": [0.5, 0.8]})
+    for fig in (curves, trace):
+        panels = {}  # the lines each panel of the figure draws, as (name, dash, marker)
+        for t in fig.data:
+            panels.setdefault((t.xaxis, t.yaxis), []).append((t.name, t.line.dash, t.marker.symbol))
+        for lines in panels.values():
+            assert len(lines) > 1 and len({(dash, marker) for _, dash, marker in lines}) == len(lines), lines
+    for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming")):  # as the lessons draw their lines
+        looks = {(style.styled(n)["line"]["dash"], style.styled(n)["marker"]["symbol"]) for n in names}
+        assert len(looks) == len(names), names
     fig, _ = boundary.figures(*_boundary_inputs())
     symbols = {t.marker.symbol for t in fig.data if t.type == "scatter"}
     assert len(symbols) == 2  # the two classes differ in shape as well as in colour
@@ -128,10 +146,8 @@ def test_a_figure_without_its_own_summary_is_described_from_its_title_and_data()
 
 
 @pytest.fixture(scope="module")
-def lab():
-    shipped, errors = app.load_shipped()
-    assert {"dnn", "cnn"} <= set(shipped), errors
-    return handlers(shipped, errors)
+def lab(shipped):
+    return handlers(shipped)
 
 
 def alt_texts(html_images: str) -> list[str]:
@@ -144,7 +160,8 @@ def test_every_example_digit_is_read_as_itself_by_both_networks_with_its_picture
     assert max(dnn, key=dnn.get) == digit and max(cnn, key=cnn.get) == digit, (verdict, dnn, cnn)
     assert f"DNN reads **{digit}**" in verdict and f"CNN reads **{digit}**" in verdict
     assert "doesn't look like a digit" not in verdict
-    assert alt_texts(steps) == [digits.STRIP_ALT]
+    [strip] = alt_texts(steps)
+    assert strip.startswith("The preprocessing in five pictures, left to right:")
     [described] = alt_texts(saliency)
     assert f"made the CNN answer {digit}" in described and re.search(r"\d+% pushed towards the answer", described)
 

@@ -17,11 +17,6 @@ from models.registry import DIGITS
 from training.datasets import TRAIN_SIZES
 
 
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
-
 def image_file(tmp_path, image: np.ndarray, name: str = "digit.png") -> dict:
     Image.fromarray(image).save(tmp_path / name)
     return handle_file(str(tmp_path / name))
@@ -124,6 +119,7 @@ def train_args(**overrides):
     return list(args.values())
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_tiny_retrain_streams_updates_and_ends_with_test_metrics(client):
     job = client.submit(*train_args(), api_name="/train")
@@ -143,6 +139,7 @@ def test_out_of_range_settings_are_refused_with_a_message(client):
         client.predict(*train_args(subset=0), api_name="/train")
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_diverging_learning_rate_gets_a_message_and_the_app_keeps_working(client, tmp_path):
     status, curves, scores, confusion, download, *_ = client.predict(
@@ -154,6 +151,7 @@ def test_a_diverging_learning_rate_gets_a_message_and_the_app_keeps_working(clie
     assert cnn["label"] == "1"
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):
     job = client.submit(*train_args(kind="cnn", epochs=30, subset=20000, batch_size=32), api_name="/train")
@@ -167,6 +165,7 @@ def test_cancelling_a_training_leaves_the_app_working(client, tmp_path):
     assert "Done" in job.result()[0]
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_retrained_model_serves_only_its_own_session_and_pushes_without_leaking_the_token(app_url, tmp_path):
     mine, theirs = Client(app_url, verbose=False), Client(app_url, verbose=False)

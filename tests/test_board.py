@@ -31,7 +31,7 @@ def postgres_bin() -> Path | None:
 @pytest.fixture(scope="module")
 def postgres_url():
     """A PostgreSQL server of its own in a temporary folder, on a free port; its URL."""
-    from conftest import free_port
+    from tests.helpers import free_port
 
     folder = postgres_bin()
     if folder is None:
@@ -58,7 +58,7 @@ def postgres_url():
         shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # a server of its own
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'board.sqlite3'}"
@@ -126,9 +126,8 @@ TRAIN = dict(kind="dnn", log_lr=-2.5, epochs=1, patience=1, batch_size=64, hidde
 @contextlib.contextmanager
 def serving(url: str):
     """The app with its boards in the database at `url`, on a free port (sharing the test app's training workers)."""
-    from conftest import free_port
-
     import app
+    from tests.helpers import free_port
     from ui.state import AppState
 
     state = AppState(app.SHIPPED, app.LOAD_ERRORS, app.STATE.workers, app.STATE.stops, app.STATE.retrained,
@@ -150,6 +149,7 @@ def student(url: str) -> Client:
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_students_post_their_own_runs_to_their_class_only_and_the_board_survives_a_restart(database_url):
     with serving(database_url) as url:

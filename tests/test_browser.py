@@ -5,41 +5,11 @@ screen, clears the pad, analyses a sentence, and starts then stops a
 retrain. Screenshots of each tab go to $SCREENSHOT_DIR
 (default: pytest's temporary folder); docs/ holds the ones the README shows.
 """
-import io
-import os
-from pathlib import Path
-
-import numpy as np
 import pytest
-from PIL import Image
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+from tests.pages import ONE, dark_pixels, draw_strokes, open_app, verdict, wait_for_verdict
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("BROWSER_TESTS") == "required":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def open_app(context, url):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    page.locator("#pad canvas").wait_for()
-    page.empty_pad_dark_pixels = dark_pixels(page)
-    return page
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -47,44 +17,6 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
     yield open_app(context, app_url)
     context.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def draw_strokes(page, strokes, steps: int = 20):
-    """Mouse strokes given in [-1, 1] coordinates around the centre of the pad."""
-    box = page.locator("#pad canvas").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    half = 0.4 * min(box["width"], box["height"])
-    for stroke in strokes:
-        page.mouse.move(cx + stroke[0][0] * half, cy + stroke[0][1] * half)
-        page.mouse.down()
-        for x, y in stroke[1:]:
-            page.mouse.move(cx + x * half, cy + y * half, steps=steps)
-        page.mouse.up()
-
-
-def verdict(page):
-    return page.locator("#verdict")
-
-
-def wait_for_verdict(page, text: str) -> str:
-    page.wait_for_function(f"document.querySelector('#verdict').innerText.includes({text!r})")
-    return verdict(page).inner_text()
-
-
-def dark_pixels(page) -> int:
-    png = page.locator("#pad canvas").screenshot()
-    return int((np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 100).sum())
-
-
-ONE = [[(0.05, -0.8), (-0.05, 0.8)]]
-SEVEN = [[(-0.6, -0.7), (0.6, -0.7), (-0.15, 0.85)]]
 
 
 def test_a_mouse_draws_a_one_and_both_models_read_it(page, shots):
@@ -180,9 +112,9 @@ def test_a_retrain_draws_its_curve_and_stops_on_request(page, shots):
     assert "Training" not in page.locator("#status").inner_text()
 
 
-def test_a_thumb_on_a_phone_draws_a_one_and_sees_both_answers_without_scrolling(browser, app_url, shots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+def test_a_thumb_on_a_phone_draws_a_one_and_sees_both_answers_without_scrolling(context_in, app_url, shots):
+    context = context_in(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                         has_touch=True)
     phone = open_app(context, app_url)
     box = phone.locator("#pad canvas").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -200,4 +132,3 @@ def test_a_thumb_on_a_phone_draws_a_one_and_sees_both_answers_without_scrolling(
         shown = phone.locator(answer).bounding_box()
         assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 844, (answer, shown)
     phone.screenshot(path=shots / "phone.png")
-    context.close()

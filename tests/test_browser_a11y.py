@@ -7,15 +7,17 @@ and languages the app has: a tab or a language added later is checked without to
 """
 import pytest
 from PIL import Image
-from test_browser import browser, dark_pixels, open_app  # noqa: F401 (fixtures)
 
 import app
 from benchmarks.drawings import composite, draw
+from tests.pages import dark_pixels, open_app
 
 try:
     from axe_playwright_python.sync_playwright import Axe
 except ImportError:  # the other browser tests still run; this module says why it cannot
     Axe = None
+
+pytestmark = pytest.mark.slow
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERIOUS = ("serious", "critical")
@@ -35,11 +37,6 @@ def axe():
     if Axe is None:
         pytest.fail("axe-playwright-python is missing: pip install -r requirements-dev.txt")
     return Axe()
-
-
-def open_in(browser, url, language: str, **context):  # noqa: F811
-    context = browser.new_context(locale=language, **({"viewport": {"width": 1280, "height": 1100}} | context))
-    return open_app(context, url)
 
 
 def top_tabs(page):
@@ -80,8 +77,8 @@ def open_accordions(scope):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])  # gradio follows the system's dark mode
 @pytest.mark.parametrize("language", languages())
-def test_no_serious_axe_violation_on_any_tab(browser, app_url, axe, language, scheme):  # noqa: F811
-    page = open_in(browser, app_url, language, color_scheme=scheme)
+def test_no_serious_axe_violation_on_any_tab(context_in, app_url, axe, language, scheme):
+    page = open_app(context_in(language, color_scheme=scheme), app_url)
     found = []
     for index in range(top_tabs(page).count()):
         name = open_tab(page, index)
@@ -103,7 +100,6 @@ def test_no_serious_axe_violation_on_any_tab(browser, app_url, axe, language, sc
             page.wait_for_timeout(200)
             open_accordions(page.locator("#lessons [role=tabpanel]:visible"))
             found += serious_violations(axe, page, f"{name} / {lessons.nth(sub).inner_text()}")
-    page.context.close()
     assert not found, "\n".join(found)
 
 
@@ -134,8 +130,8 @@ def tab_until(page, wanted, limit: int = 80, key: str = "Tab") -> list[dict]:
 
 
 @pytest.mark.data
-def test_the_keyboard_alone_opens_retrain_changes_a_setting_and_trains_then_stops(browser, app_url):  # noqa: F811
-    page = open_in(browser, app_url, "en")
+def test_the_keyboard_alone_opens_retrain_changes_a_setting_and_trains_then_stops(context_in, app_url):
+    page = open_app(context_in("en"), app_url)
     tab_until(page, lambda f: f["role"] == "tab")
     for _ in range(2):  # the arrow keys move along the tab list, Enter opens the focused tab
         page.keyboard.press("ArrowRight")
@@ -159,11 +155,10 @@ def test_the_keyboard_alone_opens_retrain_changes_a_setting_and_trains_then_stop
     steps = ["model", "learning rate", "epochs", "patience", "batch size", "training examples", "Train", "Stop"]
     positions = [next(i for i, t in enumerate(order) if s in t) for s in steps]
     assert positions == sorted(positions), order  # the settings top to bottom, then Train, then Stop
-    page.context.close()
 
 
-def test_without_a_pointer_an_example_digit_gets_the_same_answers_announced(browser, app_url):  # noqa: F811
-    page = open_in(browser, app_url, "en")
+def test_without_a_pointer_an_example_digit_gets_the_same_answers_announced(context_in, app_url):
+    page = open_app(context_in("en"), app_url)
     empty = page.empty_pad_dark_pixels
     tab_until(page, lambda f: f["type"] == "radio" and f["text"] == "0")  # past the language switch
     page.keyboard.press("Space")  # the first example, 0
@@ -179,13 +174,11 @@ def test_without_a_pointer_an_example_digit_gets_the_same_answers_announced(brow
     saliency = page.locator("#saliency img").get_attribute("alt")
     assert "preprocessing in five pictures" in strip and "made the CNN answer 7" in saliency
     assert page.locator("#examples input:checked").get_attribute("value") == "7"
-    page.context.close()
 
 
-def test_without_a_pointer_an_image_is_uploaded_with_the_keyboard(browser, app_url, tmp_path):  # noqa: F811
-
+def test_without_a_pointer_an_image_is_uploaded_with_the_keyboard(context_in, app_url, tmp_path):
     Image.fromarray(composite(draw("7"))).save(tmp_path / "seven.png")
-    page = open_in(browser, app_url, "en")
+    page = open_app(context_in("en"), app_url)
     tab_until(page, lambda f: f["tag"] == "BUTTON" and "upload an image" in f["text"])
     page.keyboard.press("Enter")  # opens the accordion
     page.locator("#upload button.upload-container").wait_for()
@@ -202,22 +195,20 @@ def test_without_a_pointer_an_image_is_uploaded_with_the_keyboard(browser, app_u
     page.wait_for_function("document.querySelector('#verdict').innerText.includes('CNN reads 7')")
     assert "DNN reads 7" in page.locator("#verdict").inner_text()
     assert page.locator("#saliency img").get_attribute("alt")
-    page.context.close()
 
 
-def test_plots_have_their_text_summary_beside_them(browser, app_url):  # noqa: F811
-    page = open_in(browser, app_url, "en")
+def test_plots_have_their_text_summary_beside_them(context_in, app_url):
+    page = open_app(context_in("en"), app_url)
     open_tab(page, 1)
     page.get_by_role("button", name="Analyse").click()
     summary = page.locator(".js-plotly-plot + .plot-summary:visible").first
     summary.wait_for()
     assert "RNN: positive probability" in summary.inner_text() and "GRU" in summary.inner_text()
-    page.context.close()
 
 
-def test_at_200_percent_zoom_no_tab_scrolls_sideways(browser, app_url):  # noqa: F811
+def test_at_200_percent_zoom_no_tab_scrolls_sideways(context_in, app_url):
     # 200% zoom of a 1280 × 1100 window: the page lays out in 640 × 550 CSS pixels, each two device pixels
-    page = open_in(browser, app_url, "en", viewport={"width": 640, "height": 550}, device_scale_factor=2)
+    page = open_app(context_in("en", viewport={"width": 640, "height": 550}, device_scale_factor=2), app_url)
     wide = []
     for index in range(top_tabs(page).count()):
         name = open_tab(page, index)
@@ -226,5 +217,4 @@ def test_at_200_percent_zoom_no_tab_scrolls_sideways(browser, app_url):  # noqa:
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             wide.append(f"{name}: {width[0]} px wide in a {width[1]} px window")
-    page.context.close()
     assert not wide, wide

@@ -4,19 +4,17 @@ One page, in order: it opens from a teacher's link (settings set, two locked,
 an unknown parameter noted), trains twice, sees both runs in the history and
 their curves overlaid, clicks a confusion cell and sees its digits, copies a
 link to its settings, goes back to the shipped model, and posts to a class
-board with a nickname that is markup, shown as text. The browser and its
-launch options are tests/test_browser.py's.
+board with a nickname that is markup, shown as text.
 """
 import pytest
 from gradio_client import Client
-from test_browser import browser, shots  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.data
+pytestmark = [pytest.mark.data, pytest.mark.slow]
 LINK = "?tab=retrain&model=dnn&init=zeros&epochs=2&examples=500&lock=init,epochs&colour=red"
 
 
 @pytest.fixture(scope="module")
-def page(browser, app_url):  # noqa: F811
+def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -47,7 +45,7 @@ def test_a_teacher_link_opens_the_retrain_tab_with_its_settings_locked_and_a_not
     assert page.locator("#status").is_visible()
 
 
-def test_two_runs_fill_the_history_and_their_curves_overlay(page, shots):  # noqa: F811
+def test_two_runs_fill_the_history_and_their_curves_overlay(page, shots):
     train(page, 1)
     train(page, 2)
     assert [cell(page, "runs-table", row, 0).inner_text().strip() for row in range(2)] == ["2", "1"]  # newest first
@@ -58,7 +56,7 @@ def test_two_runs_fill_the_history_and_their_curves_overlay(page, shots):  # noq
     page.screenshot(path=shots / "tab3-history.png", full_page=True)
 
 
-def test_a_click_on_a_confusion_cell_shows_its_test_digits(page, shots):  # noqa: F811
+def test_a_click_on_a_confusion_cell_shows_its_test_digits(page, shots):
     page.locator("#confusion-table").scroll_into_view_if_needed()
     counts = page.locator("#confusion-table [role=gridcell]:not([data-col='0'])")
     for i in range(counts.count()):  # a cell with examples: an all-zeros start answers one class for everything

@@ -1,20 +1,21 @@
 """Each lesson in a real browser: open tab 4 and the lesson, press its one Run button at the defaults, see its plot.
 
 Screenshots of each lesson go to $SCREENSHOT_DIR (default: pytest's temporary
-folder) as lesson-<name>.png; docs/ holds the ones the README shows. The
-browser, its launch options and the drawing helpers are tests/test_browser.py's.
+folder) as lesson-<name>.png; docs/ holds the ones the README shows.
 """
 import pytest
-from test_browser import browser, draw_strokes, open_app, shots, wait_for_verdict  # noqa: F401 (fixtures)
 
 import i18n
+from tests.pages import draw_strokes, open_app, wait_for_verdict
 from ui.lessons.layout import LESSONS
+
+pytestmark = pytest.mark.slow
 
 DATA_LESSONS = {"init", "crop", "overfit", "recurrent"}  # these read MNIST or SST-2
 
 
 @pytest.fixture(scope="module")
-def page(browser, app_url):  # noqa: F811
+def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = open_app(context, app_url)
     draw_strokes(page, [[(-0.5, -0.4), (0.0, -0.8), (0.5, -0.4), (-0.5, 0.8), (0.6, 0.8)]])  # a two
@@ -35,7 +36,7 @@ def open_lesson(page, name: str) -> None:
 
 @pytest.mark.parametrize("lesson", [pytest.param(lesson, id=lesson.key, marks=[pytest.mark.data] * (
     lesson.key in DATA_LESSONS)) for lesson in LESSONS])
-def test_a_lesson_runs_at_its_defaults_with_one_click_and_shows_its_plot(page, shots, lesson):  # noqa: F811
+def test_a_lesson_runs_at_its_defaults_with_one_click_and_shows_its_plot(page, shots, lesson):
     open_lesson(page, i18n.numbered(LESSONS.index(lesson), i18n.say(f"lessons.{lesson.key}_tab", "en")))
     page.locator(f"#run-{lesson.key}").click()
     text = page.locator(f"#text-{lesson.key}")

@@ -7,6 +7,7 @@ import models
 from training.__main__ import main
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_train_then_evaluate_a_dnn(tmp_path, capsys):
     out = tmp_path / "dnn"
@@ -25,6 +26,7 @@ def test_train_then_evaluate_a_dnn(tmp_path, capsys):
     assert json.loads(printed.strip().splitlines()[-1])["n"] == 300
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_train_a_cnn_and_a_gru_on_subsets(tmp_path):
     assert main(["cnn", "--epochs", "1", "--subset", "300", "--channels", "4", "8",
@@ -35,6 +37,7 @@ def test_train_a_cnn_and_a_gru_on_subsets(tmp_path):
     assert gru.config.kind == "gru" and gru.config.bidirectional is False
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_divergence_exits_with_a_message(tmp_path, capsys):
     code = main(["dnn", "--epochs", "3", "--subset", "600", "--lr", "1e12", "--no-batch-norm",

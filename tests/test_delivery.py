@@ -57,6 +57,7 @@ def test_shipped_checkpoints_are_complete_small_and_scored(kind):
     assert (folder / "metrics.json").exists()
 
 
+@pytest.mark.slow
 def test_the_app_takes_its_address_and_data_folder_on_the_command_line():
     result = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     text = " ".join(result.stdout.split())

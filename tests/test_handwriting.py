@@ -1,20 +1,17 @@
 """Pen digits as data, the non-digit generator, the digit check, and the shipped models on unseen writers."""
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from gradio_client.exceptions import AppError
 
-import models
 from benchmarks.drawings import pad_value
 from ink import strokes
 from ink.preprocess import to_mnist
 from models import registry
 from training.datasets import LOADERS, TRAIN_SIZES, data_dir, nondigits, pendigits
 from ui.draw import digit_check
-
-ROOT = Path(__file__).resolve().parent.parent
 
 SNIPPET = """.INCLUDE        dene.doc
 
@@ -94,8 +91,8 @@ def test_the_generator_draws_every_category_on_the_pad():
 
 
 @pytest.fixture(scope="module")
-def detector():
-    return models.load(ROOT / "assets" / digit_check.KIND)
+def detector(shipped):
+    return shipped[digit_check.KIND]
 
 
 @pytest.mark.parametrize("name, drawing", [
@@ -117,12 +114,22 @@ def test_the_digit_check_passes_drawn_digits(detector, digit):
     assert result.score >= digit_check.THRESHOLD
 
 
-def test_the_detector_is_a_registry_kind_the_retrain_tab_does_not_offer():
-    kind = registry.get(digit_check.KIND)
-    assert not kind.retrain and kind.classes == ("not a digit", "digit")
-    assert registry.get("dnn").retrain and registry.get("cnn").retrain
-    assert {"digits", "digit-or-not"} <= set(LOADERS) and {"digits", "digit-or-not"} <= set(TRAIN_SIZES)
-    assert registry.get("dnn").dataset == registry.get("cnn").dataset == "digits"
+def test_the_detector_is_shipped_but_the_retrain_tab_neither_offers_nor_trains_it(shipped, client):
+    import app
+
+    assert digit_check.KIND in shipped
+    picker = next(block for block in app.demo.blocks.values() if getattr(block, "elem_id", None) == "retrain-model")
+    offered = [value for _, value in picker.choices]
+    assert {"dnn", "cnn"} <= set(offered) and digit_check.KIND not in offered
+    settings = dict(kind=digit_check.KIND, log_lr=-2.5, epochs=1, patience=1, batch_size=64, hidden=32, dropout=0.0,
+                    init="default", bidirectional=True, subset=500)
+    with pytest.raises(AppError, match="model must be one of"):
+        client.predict(*settings.values(), api_name="/train")  # asked through the API all the same
+
+
+def test_every_kind_s_data_set_has_a_loader_and_a_training_size():
+    for kind in registry.KINDS.values():  # the command line loads it; the Retrain tab offers up to its size
+        assert kind.dataset in LOADERS and kind.dataset in TRAIN_SIZES, kind.name
 
 
 # ---- with the real pen digits ----------------------------------------------------------------------------------------
@@ -145,7 +152,7 @@ def test_the_file_holds_30_writers_and_the_sizes_the_loader_promises(pen_digits)
 
 
 @pytest.mark.data
-def test_the_shipped_models_read_held_out_writers_digits(pen_digits, detector):
+def test_the_shipped_models_read_held_out_writers_digits(pen_digits, shipped, detector):
     held_out = pendigits.by_role(pen_digits)["held_out"]
     sample = [d for label in range(10) for d in [d for d in held_out if d.label == label][:8]]  # 80 digits
     labels = np.array([d.label for d in sample])
@@ -153,7 +160,7 @@ def test_the_shipped_models_read_held_out_writers_digits(pen_digits, detector):
     x = torch.from_numpy(pixels)
     with torch.inference_mode():
         for kind, floor in (("cnn", 0.95), ("dnn", 0.9)):
-            model = models.load(ROOT / "assets" / kind).eval()
+            model = shipped[kind]
             accuracy = (model(x).argmax(dim=1).numpy() == labels).mean()
             assert accuracy >= floor, f"{kind}: {accuracy:.1%} of 80 held-out pen digits"
     passed = digit_check.scores(detector, pixels) >= digit_check.THRESHOLD

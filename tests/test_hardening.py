@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 import torch
-from conftest import free_port
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
@@ -20,6 +19,7 @@ import models
 from benchmarks.drawings import draw, pad_value
 from benchmarks.server import children
 from models import registry
+from tests.helpers import free_port
 from training.datasets import TRAIN_SIZES
 from training.loop import FitConfig
 from ui.retrain.store import RetrainedModels
@@ -157,6 +157,7 @@ def test_bad_training_settings_get_a_message_naming_the_field_and_nothing_trains
     assert event == "error" and message in data
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_second_training_in_one_session_is_refused_while_the_first_runs_and_stop_stops_it(app_url):
     student = Client(app_url, verbose=False)
@@ -241,6 +242,7 @@ def test_predictions_use_one_torch_thread_so_a_busy_neighbour_cannot_stall_them(
     assert torch.get_num_threads() == 1
 
 
+@pytest.mark.slow
 def test_sigterm_ends_the_app_and_its_training_workers(tmp_path):
     port = free_port()
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,

@@ -73,6 +73,7 @@ def assert_korean(text: str, figures: list) -> None:
 
 # ---- each lesson in Korean, and in English without a language ------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_boundary_lesson_answers_in_korean_and_in_english_by_default():
     text, contour, curve = last(lesson("boundary")("moons", 0, 0.5, 0.2, 200, request=KO))
     assert "**은닉 유닛이 없으면** 로지스틱 회귀" in text and "두 반달을 나눌 수 없으니" in text
@@ -132,6 +133,7 @@ def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
     assert text.startswith("⚠️ 이 실습에는 데이터셋이 필요해요.") and plot is None
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_the_data_lessons_answer_in_korean(lab):
     text, plot = last(lesson("init")(1, -3, 32, 500, "relu", request=KO))
@@ -169,6 +171,7 @@ def test_the_run_history_records_english_labels_whatever_the_page_shows():
     assert i18n.I18N.translations["ko"]["lessons.adam_lr"] == "학습률 (Adam): 10^x"
 
 
+@pytest.mark.slow
 def test_a_korean_api_client_gets_the_lesson_in_korean(app_url):
     korean = Client(app_url, verbose=False, headers={"Accept-Language": "ko"})
     text, fit, curve = korean.predict(1.2, 50, 0.5, False, api_name="/regression_lesson")

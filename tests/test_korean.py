@@ -113,7 +113,9 @@ def test_the_korean_kinds_come_in_the_english_ones_order_with_their_language():
     assert registry.names("text", "ko") == ["rnn-ko", "lstm-ko", "gru-ko"]
     assert set(registry.names("text")) == {"rnn", "lstm", "gru", "rnn-ko", "lstm-ko", "gru-ko"}
     assert {"rnn-ko", "lstm-ko", "gru-ko"} <= set(registry.retrainable())
-    assert registry.get("gru-ko").dataset == "nsmc" and TRAIN_SIZES["nsmc"] == 145_000
+    assert registry.get("gru-ko").dataset == "nsmc"
+    shipped = json.loads((ASSETS / "gru-ko" / "metrics.json").read_text())
+    assert TRAIN_SIZES["nsmc"] == shipped["examples"]["train"]  # the Retrain tab offers what the loader gave it
     with pytest.raises(ValueError, match="language"):
         registry.register(registry.Kind("x", "X", models.SentenceClassifier, KoreanRNNConfig, "text", "nsmc",
                                         registry.SENTIMENT, {}, (), 100, language="xx"))
@@ -181,6 +183,7 @@ def test_a_batch_without_padding_reads_as_the_packed_batch_does(cell):
     torch.testing.assert_close(alone, packed)
 
 
+@pytest.mark.slow
 def test_a_korean_model_learns_from_batches_by_length():
     tokeniser = korean.Tokeniser(VOCAB)
     reviews = [("영화는 최고다 재밌 !", 1), ("최고다 ㅋㅋ", 1), ("영화는 good", 0), ("영 화 영 화 ##다", 0)] * 16
@@ -192,11 +195,6 @@ def test_a_korean_model_learns_from_batches_by_length():
 
 
 # ---- the shipped models through the app's API ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
 
 @pytest.mark.parametrize("text, label", [
     ("진짜 재밌게 봤어요 ㅋㅋ 강추합니다", "positive"),
@@ -241,6 +239,7 @@ def test_two_korean_sentences_are_compared_by_the_korean_models(client):
     assert "Sentence A is Korean and sentence B English" in table
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_korean_model_is_retrained_and_then_answers_that_session(app_url):
     mine, theirs = Client(app_url, verbose=False), Client(app_url, verbose=False)

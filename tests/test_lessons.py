@@ -9,13 +9,12 @@ import pytest
 import torch
 from gradio_client import Client
 from gradio_client.exceptions import AppError
-from test_hardening import raw_call, still_answers
 
 import models
 from benchmarks.drawings import pad_value
 from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
 from models import registry
-from tests.helpers import handlers
+from tests.helpers import handlers, raw_call, still_answers
 from training import datasets
 from training.datasets import mnist
 from ui.retrain import report
@@ -108,6 +107,7 @@ def test_a_crop_is_one_k_by_k_window_scaled_up():
         assert min((s[:, 1:-1, 1:-1] - out[:, 1:-1, 1:-1]).abs().max().item() for s in scaled) < 1e-5
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
     result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=14, largest_shift=10))
@@ -122,6 +122,7 @@ def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
 
 # ---- 4. decision boundary ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_no_hidden_units_cannot_separate_moons_and_eight_can():
     line = final(boundary.run(dataset="moons", hidden=0, steps=600))
     bent = final(boundary.run(dataset="moons", hidden=8, steps=600))
@@ -144,6 +145,7 @@ def test_a_huge_learning_rate_is_called_out():
 
 # ---- 5. linear regression ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvature():
     good = final(regression.run(lr=0.1, steps=300, noise=0.3, outlier=False)).values
     assert abs(good["mse"]["w"] - 2) < 0.15 and abs(good["mse"]["b"] - 1) < 0.15
@@ -155,6 +157,7 @@ def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvatu
     assert above.values["l1"]["diverged_at"] is None  # L1's gradient is bounded
 
 
+@pytest.mark.slow
 def test_one_outlier_drags_the_squared_error_fit_more_than_the_absolute_one():
     fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).values
     assert abs(fitted["mse"]["w"] - 2) > 2 * abs(fitted["l1"]["w"] - 2)
@@ -200,6 +203,7 @@ def test_the_three_cells_train_on_the_same_budget_and_trace_each_word():
 
 # ---- the tab through the API ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_boundary_and_regression_lessons_answer_through_the_api(client):
     text, contour, loss = client.predict("circles", 0, 1.0, 0.1, 100, api_name="/boundary_lesson")
     assert "no hidden units" in text.lower() and contour is not None and loss is not None
@@ -207,6 +211,7 @@ def test_the_boundary_and_regression_lessons_answer_through_the_api(client):
     assert "diverged" in text and fit is not None
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_the_data_lessons_answer_through_the_api(client):
     text, plot = client.predict(1, -3, 32, 500, "relu", api_name="/init_lesson")
@@ -333,6 +338,7 @@ def test_the_zeros_note_explains_symmetry_only_when_a_zeros_run_stayed_at_chance
     assert report.zeros_note("zeros", {**stuck, "accuracy": 0.9}) == ""
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_zeros_retrain_says_why_it_did_not_learn(client):
     *_, last = client.submit("dnn", -2.5, 1, 2, 128, 64, 0.0, "zeros", True, 1_000, api_name="/train")

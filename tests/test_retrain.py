@@ -6,7 +6,7 @@ import pytest
 
 from ui.retrain import workers as retrain
 
-pytestmark = pytest.mark.data
+pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,45 @@
+"""The app's page in a real browser: open it, draw on the pad, read the verdict (the fixtures that launch
+Chromium and make its contexts are in conftest.py)."""
+import io
+
+import numpy as np
+from PIL import Image
+
+ONE = [[(0.05, -0.8), (-0.05, 0.8)]]  # a one, as mouse strokes in [-1, 1] around the centre of the pad
+
+
+def open_app(context, url):
+    """A new page of `context` at `url`, once its pad is drawn; `.empty_pad_dark_pixels` counts the empty pad."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.locator("#pad canvas").wait_for()
+    page.empty_pad_dark_pixels = dark_pixels(page)
+    return page
+
+
+def draw_strokes(page, strokes, steps: int = 20):
+    """Mouse strokes given in [-1, 1] coordinates around the centre of the pad."""
+    box = page.locator("#pad canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    half = 0.4 * min(box["width"], box["height"])
+    for stroke in strokes:
+        page.mouse.move(cx + stroke[0][0] * half, cy + stroke[0][1] * half)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(cx + x * half, cy + y * half, steps=steps)
+        page.mouse.up()
+
+
+def verdict(page):
+    return page.locator("#verdict")
+
+
+def wait_for_verdict(page, text: str) -> str:
+    page.wait_for_function(f"document.querySelector('#verdict').innerText.includes({text!r})")
+    return verdict(page).inner_text()
+
+
+def dark_pixels(page) -> int:
+    png = page.locator("#pad canvas").screenshot()
+    return int((np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 100).sum())
