@@ -155,10 +155,11 @@ def _index(api_name: str) -> int:
     return next(i for i, fn in app.demo.fns.items() if fn.api_name == api_name)
 
 
+@pytest.mark.slow
 def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
     """A small app with a slow lessons-like pool and a quick one, its lessons' line capped at 3: eight sessions
     flood the slow pool; the fifth and later are told the lessons are busy, and the quick pool still answers."""
-    from conftest import free_port
+    from tests.helpers import free_port
 
     async def slow(x):
         await asyncio.sleep(2)
@@ -196,6 +197,7 @@ def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
 
 
 
+@pytest.mark.slow
 def test_the_download_folders_go_when_the_server_stops(tmp_path):
     """SIGTERM, as Docker or a Space stops the app: the retrained models' export folders do not outlive it."""
     script = textwrap.dedent("""
@@ -218,6 +220,7 @@ def test_the_download_folders_go_when_the_server_stops(tmp_path):
 
 # ---- 3. descriptors -------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_retrained_models_kept_by_the_server_hold_no_file_descriptors():
     """Runs through a real training process, on examples passed in (no data set): the models kept afterwards, as the
     store keeps them for an hour, hold no shared-memory descriptors."""
@@ -317,10 +320,11 @@ def test_a_board_database_from_before_gets_the_new_columns_and_keeps_its_posts(t
     board.dispose()
 
 
+@pytest.mark.slow
 def test_one_address_inventing_sessions_fills_only_its_share_of_a_line():
     """Sessions are the client's to invent: from one address at most PER_ADDRESS lessons wait, while a student at
     another address (X-Forwarded-For, as behind a Space's proxy) still gets in line."""
-    from conftest import free_port
+    from tests.helpers import free_port
 
     async def slow(x):
         await asyncio.sleep(2)
