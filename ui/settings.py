@@ -15,7 +15,7 @@ another (`on_page`). A setting's texts, in each i18n/locales/<language>.json, ar
     setting-short.<name>   its short name in the history and the lock note: in English its link name
     board-studies.<name>   what the class board calls it, when a teacher can study it there
 
-Adding a setting is an entry here, its texts in each locale file, and its parameter in Handlers.train. There is no
+Adding a setting is an entry here and its texts in each locale file (/train's parameters follow the table). There is no
 gradio here: the checks that answer with gr.Error are ui/inputs.py's, the components ui/retrain/layout.py's.
 """
 import math

@@ -2,6 +2,7 @@
 result to the Hub. Every value a client sends is checked first (ui.inputs); each answers in the request's language.
 """
 import contextlib
+import inspect
 
 import gradio as gr
 
@@ -28,21 +29,23 @@ class Handlers:
     def __init__(self, state: AppState):
         self.state = state
 
-    def train(self, kind, log_lr, epochs, patience, batch_size, hidden, dropout, init, bidirectional, subset,
-              session, request: gr.Request = None):
-        """Streams (status, curves, scores, confusion, download, session) while a model trains.
+    def train(self, *args, **kwargs):
+        """Streams (status, curves, scores, confusion, download, session) while a model trains. Its parameters
+        (TRAIN_PARAMETERS): the kind, each setting of ui/settings.py by its API name in the table's order, the
+        session, gradio's request.
 
         Its event takes the values unprocessed (preprocess=False), so every one is checked here first.
         """
+        given = TRAIN_PARAMETERS.bind(self, *args, **kwargs).arguments
+        kind, session, request = given["kind"], given["session"], given.get("request")
         language = i18n.language(request)
-        settings = _retrain_settings(kind, log_lr, epochs, patience, batch_size, hidden, dropout, init,
-                                     bidirectional, subset, language=language)
+        chosen = _retrain_settings(kind, *(given[s.api] for s in settings.in_order()), language=language)
         entry = registry.get(kind)
         no_file = gr.update(visible=False)
         yield report.starting(kind, language=language), None, "", None, no_file, session
         last = None
         with (self.state.stops.running(session_of(request)) as stop,
-              contextlib.closing(self.state.workers.stream(kind, settings, stop)) as run):
+              contextlib.closing(self.state.workers.stream(kind, chosen, stop)) as run):
             for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
                 if last.state == "running":
                     p = last.progress
@@ -64,9 +67,9 @@ class Handlers:
             return
         model = result.model.to("cpu").eval()
         archive = self.state.retrained.put(session_of(request) or "", kind, model, result.report())
-        self.state.history.add(session_of(request), Run.from_result(kind, settings, result, last.cells))
+        self.state.history.add(session_of(request), Run.from_result(kind, chosen, result, last.cells))
         yield (report.finished(fit, language=language)
-               + report.zeros_note(settings.get("init"), result.metrics, language=language), curves,
+               + report.zeros_note(chosen.get("init"), result.metrics, language=language), curves,
                report.scores(result.metrics, kind, language=language),
                plots.confusion_heatmap(result.metrics["confusion_matrix"], list(entry.classes), language=language),
                gr.update(value=str(archive), visible=True), session)
@@ -97,6 +100,15 @@ class Handlers:
             return report.say("push_failed", language,
                               error=f"{type(error).__name__}: {message.splitlines()[0] if message else ''}")
         return report.say("pushed", language, repo=repo_id, url=url)
+
+
+# /train's parameters, which gradio reads for the API's names and for where to pass the request: the kind, the
+# settings table's (ui/settings.py) by their API names in its order, then the session
+TRAIN_PARAMETERS = inspect.Signature(
+    [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+     for name in ("self", "kind", *(s.api for s in settings.in_order()), "session")] +
+    [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)])
+Handlers.train.__signature__ = TRAIN_PARAMETERS
 
 
 def _retrain_settings(kind, *values, language: str = "en") -> dict:
