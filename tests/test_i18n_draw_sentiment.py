@@ -4,6 +4,7 @@ that language must say in a table beside it."""
 import html
 import io
 import re
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -133,11 +134,23 @@ def test_a_bad_drawing_is_refused_in_the_request_s_language(lab, asked, language
 
 @pytest.mark.parametrize("asked, language", BOTH)
 def test_a_bad_upload_is_refused_in_the_request_s_language(lab, tmp_path, asked, language):
-    text = tmp_path / "digit.png"
-    text.write_text("not a picture")
+    import tempfile
+
+    from gradio.utils import get_upload_folder
+
+    Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=get_upload_folder()) as uploaded:  # where gradio keeps what a client sent
+        text = Path(uploaded) / "digit.png"
+        text.write_text("not a picture")
+        with pytest.raises(gr.Error) as refused:
+            lab.draw.classify_image({"path": str(text)}, {}, asked)
+        assert refused.value.message == REFUSED[language][2]
+    elsewhere = tmp_path / "digit.png"  # a path the client names: never read, whatever it holds
+    elsewhere.write_text("not a picture")
     with pytest.raises(gr.Error) as refused:
-        lab.draw.classify_image({"path": str(text)}, {}, asked)
-    assert refused.value.message == REFUSED[language][2]
+        lab.draw.classify_image({"path": str(elsewhere)}, {}, asked)
+    assert {"en": "The image must be a file uploaded to this app",
+            "ko": "올린 이미지는 이 앱에 올린 파일"}[language] in refused.value.message
 
 
 @pytest.mark.parametrize("value", ["{not json", "[1, 2]", '{"width": 0, "height": 280, "strokes": []}',
