@@ -72,9 +72,12 @@ def build(state: AppState) -> gr.Blocks:
     return demo
 
 
-SHIPPED, LOAD_ERRORS = load_shipped()
-STATE = AppState(SHIPPED, LOAD_ERRORS)
-demo = build(STATE)
+# A training or lesson process (multiprocessing's spawn) imports this file again, as __mp_main__, before it runs its
+# work; it needs none of the page, whose checkpoints and components cost each process about 3 s of CPU to build.
+if __name__ != "__mp_main__":
+    SHIPPED, LOAD_ERRORS = load_shipped()
+    STATE = AppState(SHIPPED, LOAD_ERRORS)
+    demo = build(STATE)
 # ui/page.py: the theme, CSS and script that make every tab accessible (issue #14).
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's

@@ -181,7 +181,7 @@ def main() -> None:
             call(url, "predict_sentiment", ["a fine film"])
         before = rss_mb(server.pid), descriptors(server.pid)
         groups = [len(range(i, args.students, args.processes)) for i in range(args.processes)]
-        windows, results = {}, {}
+        windows, results, grew = {}, {}, {}
         done = Path(tempfile.mkdtemp()) / "done"
         with ProcessPoolExecutor(args.processes, mp_context=get_context("spawn")) as pool:
             jobs = [pool.submit(students, url, n, args.seconds, drawings, i, str(done))
@@ -191,6 +191,7 @@ def main() -> None:
                 started = time.time()
                 results[name] = flood(url, server.pid)
                 windows[name] = (started, time.time())
+                grew[name] = rss_mb(server.pid)
             after = rss_mb(server.pid), descriptors(server.pid)
             done.touch()
             timings, errors = [], []
@@ -210,7 +211,8 @@ def main() -> None:
         wrong = [e for s, e in errors if start <= s < end]
         p50, p95 = (np.percentile(ms, 50), np.percentile(ms, 95)) if ms else (float("nan"),) * 2
         print(f"  {name:9s} {end - start:5.0f} s: students' digits p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-              f"({len(ms)} calls, {len(wrong)} errors); the flood: {results[name]}")
+              f"({len(ms)} calls, {len(wrong)} errors), server RSS after it {grew[name]:.0f} MB; the flood: "
+              f"{results[name]}")
     during = [t for s, t in timings if windows["paths"][0] <= s < windows["junk"][1]]
     print(f"  all floods: digits p95 {np.percentile(during, 95):.0f} ms (goal 300 ms), errors "
           f"{len(errors)} of {len(timings)} (goal 0)")

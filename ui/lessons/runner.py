@@ -59,6 +59,8 @@ class Worker:
         self.jobs, self.reports = context.Queue(), context.Queue()
         self.process = context.Process(target=serve, args=(self.jobs, self.reports), name="lesson", daemon=True)
         self.process.start()
+        with contextlib.suppress(OSError):  # low priority from its first instruction, imports included
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
     def end(self) -> None:
         self.process.kill()

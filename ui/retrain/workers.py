@@ -170,6 +170,8 @@ class Worker:
         self.process = context.Process(target=serve, args=(self.jobs, self.reports, self.cancelled),
                                        name="retrain", daemon=True)  # dies with the app
         self.process.start()
+        with contextlib.suppress(OSError):  # low priority from its first instruction, imports included
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
 
 class WorkerPool:
