@@ -179,14 +179,14 @@ def main() -> None:
         for value in drawings[:20]:
             call(url, "predict_digit", [value])
             call(url, "predict_sentiment", ["a fine film"])
-        before = rss_mb(server.pid), descriptors(server.pid)
         groups = [len(range(i, args.students, args.processes)) for i in range(args.processes)]
         windows, results, grew = {}, {}, {}
         done = Path(tempfile.mkdtemp()) / "done"
         with ProcessPoolExecutor(args.processes, mp_context=get_context("spawn")) as pool:
             jobs = [pool.submit(students, url, n, args.seconds, drawings, i, str(done))
                     for i, n in enumerate(groups) if n]
-            time.sleep(10)  # the class is drawing before the first flood
+            time.sleep(10)  # the class is drawing before the first flood, its thirty sessions made
+            before = rss_mb(server.pid), descriptors(server.pid)
             for name, flood in FLOODS.items():
                 started = time.time()
                 results[name] = flood(url, server.pid)
