@@ -16,10 +16,10 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 import models
-from benchmarks.drawings import draw, pad_value
+from benchmarks.drawings import draw
 from benchmarks.server import children
 from models import registry
-from tests.helpers import free_port
+from tests.helpers import free_port, raw_call, still_answers
 from training.datasets import TRAIN_SIZES
 from training.loop import FitConfig
 from ui.retrain.store import RetrainedModels
@@ -29,37 +29,10 @@ DIGITS_TRAIN = TRAIN_SIZES["digits"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def client(app_url):
-    return Client(app_url, verbose=False)
-
-
-def still_answers(client) -> None:
-    """A normal drawing right after the bad request: the server is up and reads it."""
-    verdict, dnn, cnn, *_ = client.predict(pad_value("7"), api_name="/predict_digit")
-    assert cnn["label"] == "7"
-
-
 def train_args(**overrides) -> dict:
     args = dict(kind="dnn", log_lr=-2.5, epochs=1, patience=3, batch_size=64, hidden=32, dropout=0.1,
                 init="default", bidirectional=True, subset=500)
     return {**args, **overrides}
-
-
-def raw_call(url: str, api_name: str, data_json: str) -> tuple[str, str]:
-    """POST a JSON body as written (NaN included, which JSON clients refuse) and read the event's last message."""
-    with httpx.Client(base_url=url, timeout=60) as http:
-        posted = http.post(f"gradio_api/call/{api_name}", content=f'{{"data": {data_json}}}',
-                           headers={"content-type": "application/json"})
-        posted.raise_for_status()
-        event, data = "", ""
-        with http.stream("GET", f"gradio_api/call/{api_name}/{posted.json()['event_id']}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:"):
-                    data = line.split(":", 1)[1].strip()
-        return event, data
 
 
 # ---- drawings and images ---------------------------------------------------------------------------------------

@@ -155,10 +155,9 @@ def _index(api_name: str) -> int:
     return next(i for i, fn in app.demo.fns.items() if fn.api_name == api_name)
 
 
-@pytest.mark.slow
-def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
-    """A small app with a slow lessons-like pool and a quick one, its lessons' line capped at 3: eight sessions
-    flood the slow pool; the fifth and later are told the lessons are busy, and the quick pool still answers."""
+def _capped_app() -> tuple[gr.Blocks, str]:
+    """A small app behind the app's queue checks: event 0 a two-second "lesson" (one at a time, in the lessons'
+    pool), event 1 a quick one in the digits' pool; launched on a free port."""
     from tests.helpers import free_port
 
     async def slow(x):
@@ -171,11 +170,18 @@ def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
         box.change(lambda x: x, box, out, api_name="quick", concurrency_id="digits", concurrency_limit=2)
     demo.queue(max_size=guard.QUEUE_SIZE)
     guard.cap_queue(demo)
-    old = dict(guard.WAITING), dict(guard.PER_ADDRESS)
-    guard.WAITING["lessons"], guard.PER_ADDRESS["lessons"] = 3, 3
     port = free_port()
     demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
-    url = f"http://127.0.0.1:{port}/"
+    return demo, f"http://127.0.0.1:{port}/"
+
+
+@pytest.mark.slow
+def test_a_flood_of_one_pool_fills_its_own_line_and_the_others_still_answer():
+    """A small app with a slow lessons-like pool and a quick one, its lessons' line capped at 3: eight sessions
+    flood the slow pool; the fifth and later are told the lessons are busy, and the quick pool still answers."""
+    old = dict(guard.WAITING), dict(guard.PER_ADDRESS)
+    guard.WAITING["lessons"], guard.PER_ADDRESS["lessons"] = 3, 3
+    demo, url = _capped_app()
     try:
         def flood(i: int):
             time.sleep(0.5 if i == 1 else 0)  # the first one starts running before the rest arrive
@@ -324,22 +330,9 @@ def test_a_board_database_from_before_gets_the_new_columns_and_keeps_its_posts(t
 def test_one_address_inventing_sessions_fills_only_its_share_of_a_line():
     """Sessions are the client's to invent: from one address at most PER_ADDRESS lessons wait, while a student at
     another address (X-Forwarded-For, as behind a Space's proxy) still gets in line."""
-    from tests.helpers import free_port
-
-    async def slow(x):
-        await asyncio.sleep(2)
-        return x
-
-    with gr.Blocks() as demo:
-        box, out = gr.Textbox(), gr.Textbox()
-        box.submit(slow, box, out, api_name="slow", concurrency_id="lessons", concurrency_limit=1)
-    demo.queue(max_size=guard.QUEUE_SIZE)
-    guard.cap_queue(demo)
     old = dict(guard.PER_ADDRESS)
     guard.PER_ADDRESS["lessons"] = 2
-    port = free_port()
-    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
-    url = f"http://127.0.0.1:{port}/"
+    demo, url = _capped_app()
 
     def join_as(session: str, address: str) -> int:
         return httpx.post(f"{url}gradio_api/queue/join", timeout=10, headers={"x-forwarded-for": address},

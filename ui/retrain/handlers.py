@@ -109,6 +109,7 @@ TRAIN_PARAMETERS = inspect.Signature(
      for name in ("self", "kind", *(s.api for s in settings.in_order()), "session")] +
     [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)])
 Handlers.train.__signature__ = TRAIN_PARAMETERS
+Handlers.train.__annotations__ = {"request": gr.Request}  # gradio finds where to pass the request by its type hint
 
 
 def _retrain_settings(kind, *values, language: str = "en") -> dict:
