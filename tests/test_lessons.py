@@ -373,7 +373,6 @@ def test_fashion_mnist_is_read_from_idx_files_and_split_like_mnist(tiny_fashion)
     splits, vocab = datasets.LOADERS["fashion"](str(tiny_fashion))
     assert vocab is None and {k: len(v) for k, v in splits.items()} == {"train": 220, "val": 20, "test": 60}
     assert splits["train"].inputs[0].shape[1:] == (1, 28, 28) and splits["train"].inputs[0].dtype == torch.uint8
-    assert datasets.TRAIN_SIZES["fashion"] == 55_000
 
 
 def test_the_fashion_kinds_train_on_it_with_their_own_normalisation(tiny_fashion):

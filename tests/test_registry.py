@@ -16,6 +16,7 @@ from models import registry
 from models.fields import setting
 from tests.helpers import handlers
 from training.__main__ import main, parse_args
+from training.datasets import TRAIN_SIZES
 from training.settings import FIT_FIELDS, configs
 from ui import history, links, settings
 from ui.retrain import layout as retrain_tab
@@ -74,7 +75,7 @@ def test_the_retrain_tab_offers_a_registered_kind_and_only_its_controls(toy):
     assert "toy" in [value for _, value in dropdowns[0].choices]
     hidden, dropout, init, bidirectional, subset = controls_for("toy")
     assert hidden["visible"] and dropout["visible"] and not init["visible"] and not bidirectional["visible"]
-    assert subset["value"] == 1_000 and subset["maximum"] == 55_000
+    assert subset["value"] == 1_000 and subset["maximum"] == TRAIN_SIZES["mnist"]  # its data set's, whatever it is
 
 
 # ---- the Retrain settings ----------------------------------------------------------------------------------------
