@@ -86,7 +86,7 @@ if __name__ != "__mp_main__":
 # otherwise grow the server by up to MAX_BODY per session, 10,000 sessions deep (gradio's default).
 LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
                       max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N,
-                      state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.BodyLimit)]})
+                      state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.Gate)]})
 
 
 def main() -> None:

@@ -95,9 +95,12 @@ def paths(url: str, pid: int) -> str:
 def queue(url: str, pid: int) -> str:
     lesson = index_of(url, "init_lesson")
 
+    # one client, as a script on the student's own laptop would be: its CPU here is the server's too
+    client = httpx.Client(timeout=30, verify=False, limits=httpx.Limits(max_connections=16))
+
     def one(_):
         session = uuid.uuid4().hex[:12]
-        answer = httpx.post(f"{url}gradio_api/queue/join", timeout=30, json={
+        answer = client.post(f"{url}gradio_api/queue/join", json={
             "data": SLOW_LESSON, "fn_index": lesson, "session_hash": session})
         return session, answer
 
@@ -106,14 +109,14 @@ def queue(url: str, pid: int) -> str:
     accepted = [(s, a.json()["event_id"]) for s, a in answers if a.status_code == 200]
     time.sleep(20)  # the flood's lessons run while the students draw
     for session, event_id in accepted:  # the flooder leaves; its lessons are cancelled as a closed tab's would be
-        httpx.post(f"{url}gradio_api/cancel", timeout=30,
-                   json={"session_hash": session, "fn_index": lesson, "event_id": event_id})
+        client.post(f"{url}gradio_api/cancel", json={"session_hash": session, "fn_index": lesson, "event_id": event_id})
+    client.close()
     return f"257 lesson runs sent, {len(accepted)} taken into line, {257 - len(accepted)} refused"
 
 
 def training(url: str, pid: int) -> str:
     train, session = index_of(url, "train"), uuid.uuid4().hex[:12]
-    taken = [httpx.post(f"{url}gradio_api/queue/join", timeout=30, json={
+    taken = [httpx.post(f"{url}gradio_api/queue/join", timeout=30, verify=False, json={
         "data": TINY_RETRAIN + [{}], "fn_index": train, "session_hash": session}).status_code for _ in range(8)]
     time.sleep(5)
     finished = 0
@@ -126,10 +129,11 @@ def training(url: str, pid: int) -> str:
 def memory(url: str, pid: int) -> str:
     refused = 0
     for _ in range(10):
-        answer = httpx.post(f"{url}gradio_api/call/predict_sentiment", json={"data": ["x" * 20_000_000]}, timeout=60)
+        answer = httpx.post(f"{url}gradio_api/call/predict_sentiment", json={"data": ["x" * 20_000_000]}, timeout=60,
+                            verify=False)
         refused += answer.status_code == 413
     drawing = '{"width": 280, "height": 280, "strokes": [' + ",".join(["[[1, 2], [3, 4]]"] * 380_000) + "]}"
-    answer = httpx.post(f"{url}gradio_api/call/predict_digit", json={"data": [drawing]}, timeout=60)
+    answer = httpx.post(f"{url}gradio_api/call/predict_digit", json={"data": [drawing]}, timeout=60, verify=False)
     refused += answer.status_code == 413
     said = [call(url, "predict_sentiment", ["y" * 400_000])[0] for _ in range(30)]
     return (f"11 bodies over the limit: {refused} refused before parsing; 30 sentences of 400 kB: "
