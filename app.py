@@ -82,8 +82,7 @@ if __name__ != "__mp_main__":
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
-# state_session_capacity: gradio keeps each session's last inputs; a client inventing a session per request would
-# otherwise grow the server by up to MAX_BODY per session, 10,000 sessions deep (gradio's default).
+# state_session_capacity: how many sessions' state gradio keeps (ui/guard.py SESSIONS; its own default is 10,000).
 LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
                       max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N,
                       state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.Gate)]})

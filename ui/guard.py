@@ -45,7 +45,9 @@ WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all addre
 # so many a second
 RATE = {"train": (30, 1.0), "lessons": (30, 1.0)}
 QUEUE_SIZE = 1_024  # every waiting event together: room for a class of thirty, each with a few of each
-SESSIONS = 300  # browser sessions whose last inputs gradio keeps (its default 10,000): ten classes' worth
+# browser sessions whose state (a copy of the page's, and the last inputs) gradio keeps, the most recently used;
+# its default is 10,000: a client inventing a session per request grew the server by each one's copy
+SESSIONS = 120
 # gradio's ComponentProcessingError carries the input's position only in its text ("input component at index 2")
 _INPUT_INDEX = re.compile(r"preprocess input component at index (\d+)")
 
