@@ -22,9 +22,12 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.14.1 t
 
 COPY --chown=user:user app.py ./
 COPY --chown=user:user models/ models/
+COPY --chown=user:user ink/ ink/
+COPY --chown=user:user i18n/ i18n/
 COPY --chown=user:user training/ training/
-COPY --chown=user:user ui/ ui/
+COPY --chown=user:user figures/ figures/
 COPY --chown=user:user lessons/ lessons/
+COPY --chown=user:user ui/ ui/
 COPY --chown=user:user assets/ assets/
 
 USER 1000
