@@ -43,7 +43,7 @@ PER_ADDRESS = {"train": 16, "lessons": 24}
 WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all addresses together
 # runs one address may start, by pool: a burst (a class behind one address pressing Run in the same minute), then
 # so many a second
-RATE = {"train": (30, 1.0), "lessons": (30, 1.0)}
+RATE = {"train": (60, 3.0), "lessons": (60, 3.0)}
 QUEUE_SIZE = 1_024  # every waiting event together: room for a class of thirty, each with a few of each
 # browser sessions whose state (a copy of the page's, and the last inputs) gradio keeps, the most recently used;
 # its default is 10,000: a client inventing a session per request grew the server by each one's copy
@@ -90,8 +90,8 @@ class Gate:
                     return
                 if not message.get("more_body", False):
                     break
-            pool = _pool(scope, body)
-            if pool in RATE and not self._take(_address(scope, headers), pool):
+            pool, session = _pool(scope, body)
+            if pool in RATE and not _has_run(scope, pool, session) and not self._take(_address(scope, headers), pool):
                 await _answer(send, 503, T.say(f"busy_{pool}", _language(headers), waiting=RATE[pool][0]))
                 return
             replayed = False
@@ -144,21 +144,35 @@ class Gate:
             return True
 
 
-def _pool(scope: Scope, body: bytes) -> str | None:
-    """The concurrency pool of the event a run's request names (by its index, or by its API name in the path)."""
-    blocks = scope["app"].get_blocks() if hasattr(scope.get("app"), "get_blocks") else None
+def _blocks(scope: Scope):
+    return scope["app"].get_blocks() if hasattr(scope.get("app"), "get_blocks") else None
+
+
+def _pool(scope: Scope, body: bytes) -> tuple[str | None, str | None]:
+    """The concurrency pool of the event a run's request names (by its index, or by its API name in the path), and
+    the session it names (None for the simple API, which makes one per call)."""
+    blocks = _blocks(scope)
     if blocks is None:
-        return None
+        return None, None
     if "/queue/join" in scope["path"]:
         try:
-            index = json.loads(body).get("fn_index")
+            sent = json.loads(body)
+            index, session = sent.get("fn_index"), sent.get("session_hash")
         except (ValueError, AttributeError):
-            return None
+            return None, None
         fn = blocks.fns.get(index) if isinstance(index, int) else None
     else:
-        name = scope["path"].rstrip("/").rsplit("/", 1)[-1]
+        name, session = scope["path"].rstrip("/").rsplit("/", 1)[-1], None
         fn = next((f for f in blocks.fns.values() if f.api_name == name), None)
-    return getattr(fn, "concurrency_id", None)
+    return getattr(fn, "concurrency_id", None), session if isinstance(session, str) else None
+
+
+def _has_run(scope: Scope, pool: str, session: str | None) -> bool:
+    """Whether `session` already has a run of `pool` waiting or running: the queue then tells it so (PER_SESSION),
+    whatever its address's rate."""
+    blocks = _blocks(scope)
+    return session is not None and blocks is not None and any(
+        e.session_hash == session for e in _pool_events(blocks._queue, pool))
 
 
 def _address(scope: Scope, headers: dict) -> str:
