@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import i18n
 from ink.strokes import MAX_VALUE_CHARS
 from ui.i18n import translated
-from ui.state import client_of
+from ui.state import address, client_of
 
 T = i18n.Texts("guard")
 
@@ -91,7 +91,8 @@ class Gate:
                 if not message.get("more_body", False):
                     break
             pool, session = _pool(scope, body)
-            if pool in RATE and not _has_run(scope, pool, session) and not self._take(_address(scope, headers), pool):
+            sender = address(headers, (scope.get("client") or ("",))[0])
+            if pool in RATE and not _has_run(scope, pool, session) and not self._take(sender, pool):
                 await _answer(send, 503, T.say(f"busy_{pool}", _language(headers), waiting=RATE[pool][0]))
                 return
             replayed = False
@@ -173,12 +174,6 @@ def _has_run(scope: Scope, pool: str, session: str | None) -> bool:
     blocks = _blocks(scope)
     return session is not None and blocks is not None and any(
         e.session_hash == session for e in _pool_events(blocks._queue, pool))
-
-
-def _address(scope: Scope, headers: dict) -> str:
-    """As ui.state.client_of: the first of X-Forwarded-For behind a proxy, else the connection's address."""
-    forwarded = headers.get("x-forwarded-for", "").split(",")[0].strip()
-    return forwarded or (scope.get("client") or ("",))[0]
 
 
 async def _answer(send: Send, status: int, message: str) -> None:

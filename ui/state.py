@@ -17,13 +17,16 @@ def session_of(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None)
 
 
-def client_of(request: gr.Request | None) -> str:
+def address(headers, host: str | None) -> str:
     """The address a request came from: the first of X-Forwarded-For behind a proxy (a Space, a load balancer),
-    else the connection's. For limits per computer; a school behind one address counts as one."""
-    headers = getattr(request, "headers", None) or {}
+    else the connection's `host`. For limits per computer; a school behind one address counts as one."""
     forwarded = headers.get("x-forwarded-for", "").split(",")[0].strip()
-    client = getattr(request, "client", None)
-    return forwarded or getattr(client, "host", "") or ""
+    return forwarded or host or ""
+
+
+def client_of(request: gr.Request | None) -> str:
+    """`address` of a gradio or FastAPI request."""
+    return address(getattr(request, "headers", None) or {}, getattr(getattr(request, "client", None), "host", ""))
 
 
 class AppState:

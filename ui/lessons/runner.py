@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import torch
 
 from lessons import Result
+from ui.processes import idle_or_new
 
 WORKERS = 2  # lessons at once: at nice 19 with one thread each they take only the CPU predictions leave
 POLL_SECONDS = 0.2
@@ -78,14 +79,7 @@ class LessonPool:
         self._lock = threading.Lock()
 
     def _take(self) -> Worker:
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return Worker()
-            if worker.process.is_alive():
-                return worker
-            worker.end()
+        return idle_or_new(self._idle, Worker, Worker.end)
 
     def run(self, module: str, settings: dict) -> Iterator[Result]:
         """`module`'s run(**settings) in a worker process, its Results as they come (an exception it raised is

@@ -39,6 +39,7 @@ from training.datasets import Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
+from ui.processes import idle_or_new
 from ui.retrain.confusion import cell_examples
 
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
@@ -183,13 +184,7 @@ class WorkerPool:
         self._lock = threading.Lock()
 
     def _take(self) -> Worker:
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return Worker()
-            if worker.process.is_alive():
-                return worker
+        return idle_or_new(self._idle, Worker)
 
     def stream(self, kind: str, settings: dict, stop: threading.Event, *, data: Examples | None = None
                ) -> Iterator[Update]:
