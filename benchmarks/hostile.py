@@ -147,8 +147,7 @@ def board(url: str, pid: int) -> str:
 
 def junk(url: str, pid: int) -> str:
     config = httpx.get(f"{url}config", timeout=30).json()
-    blank = 0
-    sent = 0
+    blank = door = sent = 0
     for dependency in config["dependencies"]:
         if not dependency.get("backend_fn"):
             continue
@@ -157,7 +156,8 @@ def junk(url: str, pid: int) -> str:
             event, message = join(url, dependency["id"], data)
             sent += 1
             blank += event == "error" and not message
-    return f"{sent} junk requests, {blank} answered with gradio's blank error"
+            door += event == "refused"
+    return f"{sent} junk requests, {door} refused at the door, {blank} answered with gradio's blank error"
 
 
 FLOODS = {"paths": paths, "queue": queue, "training": training, "memory": memory, "board": board, "junk": junk}

@@ -18,6 +18,10 @@ if "DATA_DIR" not in os.environ and SHARED.exists():
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
+# The whole suite is one address (127.0.0.1) opening thousands of sessions: its servers let them all in
+# (ui/guard.py NEW_SESSIONS; tests/test_hostile.py checks the limit on an app of its own).
+os.environ["PLAYGROUND_NEW_SESSIONS"] = "1000000/1000"
+
 # The app's class boards (ui/board/store.py) go to a database of the test session's own, never ./class-board.sqlite3.
 os.environ["PLAYGROUND_DATABASE"] = f"sqlite:///{tempfile.mkdtemp(prefix='board-tests-')}/board.sqlite3"
 

@@ -155,9 +155,11 @@ def _index(api_name: str) -> int:
     return next(i for i, fn in app.demo.fns.items() if fn.api_name == api_name)
 
 
-def _capped_app() -> tuple[gr.Blocks, str]:
-    """A small app behind the app's queue checks: event 0 a two-second "lesson" (one at a time, in the lessons'
-    pool), event 1 a quick one in the digits' pool; launched on a free port."""
+def _capped_app(gate: bool = False) -> tuple[gr.Blocks, str]:
+    """A small app behind the app's queue checks (and its Gate, with `gate`): event 0 a two-second "lesson" (one at
+    a time, in the lessons' pool), event 1 a quick one in the digits' pool; launched on a free port."""
+    from starlette.middleware import Middleware
+
     from tests.helpers import free_port
 
     async def slow(x):
@@ -171,7 +173,8 @@ def _capped_app() -> tuple[gr.Blocks, str]:
     demo.queue(max_size=guard.QUEUE_SIZE)
     guard.cap_queue(demo)
     port = free_port()
-    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True,
+                app_kwargs={"middleware": [Middleware(guard.Gate)]} if gate else None)
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -329,7 +332,7 @@ def test_a_board_database_from_before_gets_the_new_columns_and_keeps_its_posts(t
 @pytest.mark.slow
 def test_one_address_inventing_sessions_fills_only_its_share_of_a_line():
     """Sessions are the client's to invent: from one address at most PER_ADDRESS lessons wait, while a student at
-    another address (X-Forwarded-For, as behind a Space's proxy) still gets in line."""
+    another address (X-Forwarded-For from a proxy on this machine, which uvicorn trusts) still gets in line."""
     old = dict(guard.PER_ADDRESS)
     guard.PER_ADDRESS["lessons"] = 2
     demo, url = _capped_app()
@@ -346,4 +349,42 @@ def test_one_address_inventing_sessions_fills_only_its_share_of_a_line():
         assert join_as("a-student", "10.0.0.7") == 200
     finally:
         guard.PER_ADDRESS.update(old)
+        demo.close()
+
+
+def _join(url: str, session: str, forwarded: str = "10.0.0.66") -> httpx.Response:
+    """The quick event of `_capped_app` joined by `session`, as a proxy on this machine forwards `forwarded`."""
+    return httpx.post(f"{url}gradio_api/queue/join", timeout=10, headers={"x-forwarded-for": forwarded},
+                      json={"data": ["x"], "fn_index": 1, "session_hash": session})
+
+
+@pytest.mark.slow
+def test_a_client_inventing_sessions_is_answered_at_the_door_and_known_sessions_still_pass(monkeypatch):
+    """Issue #20's floods each invented a session per request: past NEW_SESSIONS (here three, none refilled) an
+    address's new sessions are answered 429 before gradio reads them; its sessions let in before still pass, and so
+    does another address's new one. The simple API makes a session per call, so it counts each call."""
+    monkeypatch.setattr(guard, "NEW_SESSIONS", (3, 0.0))
+    demo, url = _capped_app(gate=True)
+    try:
+        assert [_join(url, f"invented-{i}").status_code for i in range(3)] == [200] * 3
+        refused = _join(url, "invented-3")
+        assert refused.status_code == 429 and "Too many new connections" in refused.json()["detail"]
+        assert _join(url, "invented-0").status_code == 200
+        assert _join(url, "a-student", forwarded="10.0.0.7").status_code == 200
+        assert [call(url, "quick", ["x"])[0] for _ in range(4)] == ["complete"] * 3 + ["refused"]  # 127.0.0.1's
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_a_forwarded_for_header_is_not_an_address_unless_a_trusted_proxy_sent_it(monkeypatch):
+    """A client writes any address into X-Forwarded-For: from a peer uvicorn does not trust (FORWARDED_ALLOW_IPS
+    names another machine here) the header is ignored, and three "addresses" are one, sharing one budget."""
+    monkeypatch.setattr(guard, "NEW_SESSIONS", (2, 0.0))
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.9.9.9")
+    demo, url = _capped_app(gate=True)
+    try:
+        codes = [_join(url, f"forged-{i}", forwarded=f"10.0.0.{i}").status_code for i in range(3)]
+        assert codes == [200, 200, 429]
+    finally:
         demo.close()

@@ -4,9 +4,10 @@ line that turns a failure no handler foresaw into a message instead of gradio's 
 Three layers, each named in the README's "Limits" section:
 
 - `Gate`, an ASGI middleware: a request body larger than MAX_BODY is refused (HTTP 413, a JSON message)
-  before anything parses it, and so is a flood of runs from one address (RATE, HTTP 503), at a fraction of what
-  a refusal by gradio costs. The largest legitimate body is a drawing, at most ink.strokes.MAX_VALUE_CHARS
-  characters; uploads go to /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
+  before anything parses it, and so are sessions one address opens faster than NEW_SESSIONS allows (HTTP 429) and
+  a flood of runs from one address (RATE, HTTP 503), at a fraction of what a refusal by gradio costs. The
+  largest legitimate body is a drawing, at most ink.strokes.MAX_VALUE_CHARS characters; uploads go to
+  /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
 - `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
   request whose data has the wrong number of values is refused without echoing them; a session may have one
   training and one lesson run waiting or running (PER_SESSION); one address may have PER_ADDRESS of each waiting
@@ -18,10 +19,12 @@ Three layers, each named in the README's "Limits" section:
   anything else is answered with the event and the kind of failure, and logged as one line, never with the values.
 """
 import json
+import os
 import re
 import sys
 import threading
 import time
+from collections import OrderedDict
 
 import gradio as gr
 from gradio.exceptions import ComponentProcessingError, InvalidPathError
@@ -44,6 +47,14 @@ WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all addre
 # runs one address may start, by pool: a burst (a class behind one address pressing Run in the same minute), then
 # so many a second
 RATE = {"train": (60, 3.0), "lessons": (60, 3.0)}
+# sessions one address may open: a burst, then so many a second. A class behind one school address opens thirty
+# as the lesson starts and one with each reload; every flood of issue #20 invented a session per request (gradio's
+# simple API makes one per call), and each request gradio answers costs its one Python thread 25-60 ms, so one
+# such client kept a core busy while thirty students drew (digits p95 0.5-1.0 s, benchmarks/hostile.py). Past the
+# burst its requests are answered 429 at the door, in well under a millisecond. PLAYGROUND_NEW_SESSIONS="burst/rate"
+# sets it (the test suite, thousands of sessions from 127.0.0.1, raises it; tests/test_hostile.py checks the door).
+NEW_SESSIONS = tuple(float(x) for x in os.environ.get("PLAYGROUND_NEW_SESSIONS", "90/0.5").split("/"))
+KNOWN_SESSIONS = 4_096  # sessions remembered as let in, the most recently seen: one class's many times over
 QUEUE_SIZE = 1_024  # every waiting event together: room for a class of thirty, each with a few of each
 # browser sessions whose state (a copy of the page's, and the last inputs) gradio keeps, the most recently used;
 # its default is 10,000: a client inventing a session per request grew the server by each one's copy
@@ -67,6 +78,7 @@ class Gate:
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY):
         self.app, self.limit = app, limit
         self._buckets: dict[tuple[str, str], tuple[float, float]] = {}  # (address, pool): (tokens, when)
+        self._known: OrderedDict[str, None] = OrderedDict()  # sessions let in, the most recently seen last
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,7 +103,12 @@ class Gate:
                 if not message.get("more_body", False):
                     break
             pool, session = _pool(scope, body)
-            sender = address(headers, (scope.get("client") or ("",))[0])
+            sender = address((scope.get("client") or ("",))[0])
+            if not self._let_in(sender, session):
+                burst, per_second = NEW_SESSIONS
+                await _answer(send, 429, T.say("new_sessions", _language(headers), burst=f"{burst:,.0f}",
+                                               every=f"{1 / per_second:,.0f}" if per_second else "∞"))
+                return
             if pool in RATE and not _has_run(scope, pool, session) and not self._take(sender, pool):
                 await _answer(send, 503, T.say(f"busy_{pool}", _language(headers), waiting=RATE[pool][0]))
                 return
@@ -129,9 +146,26 @@ class Gate:
         if refused and not started:
             await _answer(send, 413, T.say("body", _language(headers), limit=f"{self.limit:,}"))
 
+    def _let_in(self, address: str, session: str | None) -> bool:
+        """Whether a request of `session` (None: the simple API's, a new one each call) from `address` may pass: a
+        session let in before passes; a new one takes a token of its address's NEW_SESSIONS bucket."""
+        with self._lock:
+            if session is not None and session in self._known:
+                self._known.move_to_end(session)
+                return True
+        if not self._take(address, "sessions"):
+            return False
+        if session is not None:
+            with self._lock:
+                self._known[session] = None
+                while len(self._known) > KNOWN_SESSIONS:
+                    self._known.popitem(last=False)
+        return True
+
     def _take(self, address: str, pool: str) -> bool:
-        """One run from `address` into `pool`, if its bucket has a token (RATE: burst, refilled per second)."""
-        burst, per_second = RATE[pool]
+        """One token from `address`'s bucket for `pool` ("sessions": NEW_SESSIONS, else RATE: a burst, refilled so
+        many a second), if it has one."""
+        burst, per_second = NEW_SESSIONS if pool == "sessions" else RATE[pool]
         now = time.monotonic()
         with self._lock:
             tokens, when = self._buckets.get((address, pool), (burst, now))
@@ -141,8 +175,13 @@ class Gate:
                 return False
             self._buckets[(address, pool)] = (tokens - 1, now)
             if len(self._buckets) > 10_000:  # forget the addresses whose buckets are full again
-                self._buckets = {k: v for k, v in self._buckets.items() if v[0] + (now - v[1]) * per_second < burst}
+                self._buckets = {k: v for k, v in self._buckets.items() if not _full(k[1], v, now)}
             return True
+
+
+def _full(pool: str, bucket: tuple[float, float], now: float) -> bool:
+    burst, per_second = NEW_SESSIONS if pool == "sessions" else RATE[pool]
+    return bucket[0] + (now - bucket[1]) * per_second >= burst
 
 
 def _blocks(scope: Scope):

@@ -17,16 +17,17 @@ def session_of(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None)
 
 
-def address(headers, host: str | None) -> str:
-    """The address a request came from: the first of X-Forwarded-For behind a proxy (a Space, a load balancer),
-    else the connection's `host`. For limits per computer; a school behind one address counts as one."""
-    forwarded = headers.get("x-forwarded-for", "").split(",")[0].strip()
-    return forwarded or host or ""
+def address(host: str | None) -> str:
+    """The address a request came from, for limits per computer (a school behind one address counts as one): the
+    connection's `host`, which uvicorn has already taken from X-Forwarded-For when the connection came from a proxy
+    it trusts (FORWARDED_ALLOW_IPS, 127.0.0.1 unless set: a balancer on this machine; see the README). The header
+    itself is not read here: a client sets it to anything, and took a new "address" with every request."""
+    return host or ""
 
 
 def client_of(request: gr.Request | None) -> str:
     """`address` of a gradio or FastAPI request."""
-    return address(getattr(request, "headers", None) or {}, getattr(getattr(request, "client", None), "host", ""))
+    return address(getattr(getattr(request, "client", None), "host", ""))
 
 
 class AppState:
