@@ -5,7 +5,7 @@ Three layers, each named in the README's "Limits" section:
 
 - `Gate`, an ASGI middleware: a request body larger than MAX_BODY is refused (HTTP 413, a JSON message)
   before anything parses it, and so are sessions one address opens faster than NEW_SESSIONS allows (HTTP 429) and
-  a flood of runs from one address (RATE, HTTP 503), at a fraction of what a refusal by gradio costs. The
+  a flood of runs from one address (RATE, HTTP 429), at a fraction of what a refusal by gradio costs. The
   largest legitimate body is a drawing, at most ink.strokes.MAX_VALUE_CHARS characters; uploads go to
   /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
 - `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
@@ -110,7 +110,7 @@ class Gate:
                                                every=f"{1 / per_second:,.0f}" if per_second else "∞"))
                 return
             if pool in RATE and not _has_run(scope, pool, session) and not self._take(sender, pool):
-                await _answer(send, 503, T.say(f"busy_{pool}", _language(headers), waiting=RATE[pool][0]))
+                await _answer(send, 429, T.say(f"busy_{pool}", _language(headers), waiting=RATE[pool][0]))
                 return
             replayed = False
 
@@ -216,6 +216,8 @@ def _has_run(scope: Scope, pool: str, session: str | None) -> bool:
 
 
 async def _answer(send: Send, status: int, message: str) -> None:
+    """A refusal at the door. 429 and 413 (not 503): the page shows the `detail` of any status but 503, for which
+    it shows gradio's own English "This application is currently busy" (gradio 6.31's client, queue/join)."""
     body = json.dumps({"detail": message}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
@@ -255,7 +257,7 @@ def cap_queue(demo: gr.Blocks) -> None:
             address = client_of(request)
             from_here = sum(client_of(e.request) == address for e in waiting)
             if len(waiting) >= WAITING[pool] or from_here >= PER_ADDRESS[pool]:
-                return False, T.say(f"busy_{pool}", language, waiting=len(waiting)), "queue_full"
+                return _refused(T.say(f"busy_{pool}", language, waiting=len(waiting)))
         return await push(body=body, request=request, username=username)
 
     queue.push = capped
