@@ -218,9 +218,9 @@ def test_korean_and_mixed_sentences_are_explained_in_the_request_s_language(lab,
 
 SIMILARITY = {  # the table's header, a row of two same sentences, the caveat below, two sentences of two
     # languages, and a missing sentence
-    "ko": ("| 모델 | 코사인 유사도 | 해석 |", "| +1.000 | 거의 같은 방향 |", "긍정과 부정",
+    "ko": ("| 모델 | 코사인 유사도 (평균 기준) | 해석 |", "| +1.000 | 매우 비슷함 |", "긍정과 부정",
            "문장 A는 영어, 문장 B는 한국어예요. 두 문장 모두 **", "비교할 두 문장을 입력해 주세요."),
-    "en": ("| model | cosine similarity | reading |", "| +1.000 | nearly the same direction |",
+    "en": ("| model | cosine (from the mean) | reading |", "| +1.000 | very similar |",
            "positive from negative", "Sentence A is English and sentence B Korean: the **",
            "Type two sentences to compare."),
 }
@@ -235,6 +235,36 @@ def test_the_similarity_table_comes_in_the_request_s_language(lab, asked, langua
     assert lab.sentiment.compare_sentences("i loved it", "배우들 연기가 정말 최고였어요", {}, asked).startswith(
         two_languages)
     assert lab.sentiment.compare_sentences("a charming film", "", {}, asked) == missing
+
+
+# Pairs of each kind, in each language the models read: paraphrases, opposite opinions, and an opinion beside a
+# plain fact. Every model of the pair's language must read each so (ui/sentiment/centres.py measures the vectors from
+# the mean of training sentences; from the origin, the opposite pairs read "unrelated" and the rest "very similar").
+PAIRS = {
+    "very_similar": [("a gorgeous , witty , seductive movie .", "a charming and funny film ."),
+                     ("a wonderful , moving film", "a beautiful and touching movie"),
+                     ("정말 재밌게 봤어요", "진짜 재미있게 봤어요"),
+                     ("최고의 영화 강추합니다", "정말 훌륭한 영화예요 추천해요")],
+    "opposite": [("a gorgeous , witty , seductive movie .", "the plot is a dull , tedious mess ."),
+                 ("배우들 연기가 정말 최고였어요", "시간 아깝다 진짜 지루함"),
+                 ("진짜 재밌게 봤어요 ㅋㅋ 강추!", "스토리가 너무 뻔하고 지루했다")],
+    "unrelated": [("a masterpiece", "the movie is two hours long"),
+                  ("최고의 명작", "상영 시간은 두 시간이다"),
+                  ("스토리가 너무 뻔하고 지루했다", "금요일에 개봉한다")],
+}
+
+
+@pytest.mark.parametrize("asked, language", BOTH)
+@pytest.mark.parametrize("reading", list(PAIRS))
+def test_paraphrases_opposite_opinions_and_unrelated_sentences_are_read_so(lab, asked, language, reading):
+    word = i18n.say(f"sentiment-answer.{reading}", language)
+    for first, second in PAIRS[reading]:
+        table = lab.sentiment.compare_sentences(first, second, {}, asked)
+        cells = [[cell.strip() for cell in line.split("|")[1:4]] for line in table.splitlines() if line.count("|") == 4]
+        rows = [row for row in cells if re.fullmatch(r"[+-]\d\.\d{3}", row[1])]
+        assert len(rows) == 3, table
+        for kind, cosine, said in rows:
+            assert said == word, f"{kind} reads {first!r} and {second!r} as {said} ({cosine})"
 
 
 UNAVAILABLE = {  # without models: sentiment, Korean sentiment, sentences, digits; then a sentence too long, alone

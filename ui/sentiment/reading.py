@@ -3,7 +3,8 @@
 The per-word trace runs the model on every prefix of the sentence ("the",
 "the film", "the film is", ...) in one batch, so it shows how the positive
 probability moves as the model reads each word. Similarity is the cosine of
-the two sentence embeddings — the vectors each model's classifier reads.
+the two sentence embeddings — the vectors each model's classifier reads —
+each measured from the model's mean vector of training sentences (centres.py).
 
 A sentence is read by the models of its script's language: Korean when it has
 Hangul and at most twice as many Latin letters as Hangul ones, else English.
