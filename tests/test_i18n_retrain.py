@@ -68,7 +68,7 @@ def test_the_plots_speak_korean_and_name_the_classes_in_it():
     assert curves.layout.xaxis.title.text == "에포크"
     heatmap = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"], language="ko")
     assert list(heatmap.data[0].x) == ["부정", "긍정"] and heatmap.layout.title.text == "혼동 행렬 (테스트 세트)"
-    assert "실제 부정인데 긍정(으)로 읽은 경우, 2번" in heatmap.layout.meta["summary"]
+    assert "실제 부정인데 긍정으로 읽은 경우, 2번" in heatmap.layout.meta["summary"]
     english = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"])
     assert list(english.data[0].x) == ["negative", "positive"] and "negative read as positive" in \
         english.layout.meta["summary"]
@@ -86,14 +86,14 @@ def test_the_run_history_and_a_confusion_cell_answer_in_the_request_s_language()
     assert grid["headers"] == ["실제 ↓ / 예측 →", "부정", "긍정"] and "클릭" in note
     assert overlay.layout.title.text == "고른 실행들의 검증 곡선" and "테스트 80.0%" in choices["choices"][0][0]
     clicked = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request(KOREAN))
-    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>(으)로 예측한 테스트 예시 <b>2</b>개" in clicked
+    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>으로 예측한 테스트 예시 <b>2</b>개" in clicked
     assert "great film" in clicked
     english = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request())
     assert "test example(s) of true class <b>negative</b> predicted as <b>positive</b>" in english
     assert "학습" in handlers["cell"](gr.SelectData(None, {"index": [0, 1], "value": 5}), request(KOREAN,
                                                                                                      session="s2"))
     assert handlers["use_shipped"]("dnn", request(KOREAN)) == \
-        "다시 학습한 DNN이(가) 없어요. 이미 기본 제공 모델을 쓰고 있어요."
+        "다시 학습한 DNN이 없어요. 이미 기본 제공 모델을 쓰고 있어요."
     assert "no retrained DNN" in handlers["use_shipped"]("dnn", request())
 
 
@@ -101,7 +101,7 @@ def test_a_teacher_link_notes_in_korean_and_lang_passes_quietly():
     opened = links.parse({"model": "dnn", "epochs": "99", "colour": "red", "lock": "init,epochs", "lang": "ko"})
     assert "lang" not in opened.note and opened.values == {"model": "dnn"}
     korean = opened.note_in("ko")
-    assert "`epochs=99`: 1부터 30까지의 정수여야 해요" in korean and "`colour`은(는)" in korean
+    assert "`epochs=99`: 1부터 30까지의 정수여야 해요" in korean and "`colour`은 링크로" in korean
     assert "선생님이 고정한 설정: 가중치 초기화, 에포크" in korean
     assert "`epochs=99`: must be a whole number from 1 to 30" in opened.note
     note = runs.open_link(request(KOREAN, query={"tab": "retrain", "lock": "init", "lang": "ko"}))[-1]
