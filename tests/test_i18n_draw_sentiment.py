@@ -216,6 +216,27 @@ def test_korean_and_mixed_sentences_are_explained_in_the_request_s_language(lab,
     assert not FOREIGN[language].search(note)
 
 
+TURNS = {"ko": "이 문장은 “는데”에서 흐름이 바뀌어요. 한국어 모델은 지루, 재미없, 뻔 같은",
+         "en": "This sentence turns at “는데”. The Korean models follow surface words such as 지루"}
+
+
+@pytest.mark.parametrize("asked, language", BOTH)
+def test_a_korean_sentence_that_turns_is_flagged_and_the_flag_s_example_holds(lab, shipped, asked, language):
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("초반은 지루했는데 후반 30분이 미쳤다", {}, asked)
+    assert TURNS[language] in note
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("재미없을 줄 알았는데 아니었어요", {}, asked)
+    negative, positive = (i18n.class_name(name, language) for name in ("negative", "positive"))
+    assert [label[negative] > label[positive] for label in labels] == [True] * 3  # "all three read it as negative"
+    assert TURNS[language][:5] not in lab.sentiment.predict_sentiment("진짜 재밌게 봤어요", {}, asked)[0]
+
+
+def test_the_korean_models_know_every_latin_letter_as_the_mixed_note_says(shipped):
+    for kind in ("rnn-ko", "lstm-ko", "gru-ko"):
+        known = shipped[kind].known_words
+        assert all(letter in known and f"##{letter}" in known for letter in "abcdefghijklmnopqrstuvwxyz")
+        assert {"good", "love", "movie"} <= known
+
+
 SIMILARITY = {  # the table's header, a row of two same sentences, the caveat below, two sentences of two
     # languages, and a missing sentence
     "ko": ("| 모델 | 코사인 유사도 (평균 기준) | 해석 |", "| +1.000 | 매우 비슷함 |", "긍정과 부정",

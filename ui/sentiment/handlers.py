@@ -73,6 +73,8 @@ class Handlers:
         note = " ".join(notes) or T.say("all_known", language, count=len(tokens), unit=units)
         if heading := reading.language_note(text, reader, language=language):
             note = f"{heading} {note}"
+        if turn := reading.contrast_note(text, reader, language=language):
+            note = f"{note} {turn}"
         steps = ["".join(map(reading.shown, word)) for word in words] if reader != "en" else tokens
         return note, *labels, highlighted, plots.token_trace(steps, traces, language=language)
 
