@@ -55,7 +55,7 @@ def alt_texts(fragment: str) -> list[str]:
 
 SEVEN = {  # what a drawn 7 is told: the verdict, parts of the details, the starts of the two pictures' alt texts
     "ko": dict(verdict="DNN의 답: **7** · CNN의 답: **7**",
-               details=["**DNN (완전 연결 신경망)**, 기본 모델: 매개변수", "**숫자 판별**: 숫자일 확률"],
+               details=["**DNN (완전 연결 신경망)**, 기본 제공 모델: 매개변수", "**숫자 판별**: 숫자일 확률"],
                strip="전처리 과정을 왼쪽부터 그림 다섯 장으로 보여 줘요.", saliency="CNN의 답 7에"),
     "en": dict(verdict="DNN reads **7** · CNN reads **7**",
                details=["**DNN (fully connected)**, shipped:", "**Digit check**: looks like a digit"],
@@ -86,7 +86,7 @@ def test_the_switch_s_cookie_wins_over_the_browser_s_language(lab, asked, said):
 
 CROSS_SAID = {  # an X: the verdict's parts, and the digit check's line in the details
     "ko": (["🤔 **숫자로 보이지 않아요**(숫자가 아닐 확률 ", "DNN의 답:"], "**숫자 판별**: 숫자가 아닐 확률 "),
-    "en": (["🤔 **That doesn't look like a digit** (does not look like a digit (", "DNN reads"],
+    "en": (["🤔 **That doesn't look like a digit** (", "% sure it is not). Both networks answer anyway", "DNN reads"],
            "**Digit check**: does not look like a digit ("),
 }
 
@@ -97,6 +97,7 @@ def test_a_cross_is_no_digit_in_the_request_s_language(lab, asked, language):
     in_verdict, in_details = CROSS_SAID[language]
     assert "not-a-digit" in verdict  # the page's marker, the same in every language
     assert all(part in verdict for part in in_verdict) and in_details in details, (verdict, details)
+    assert verdict.count("%") == 1  # the notice says how sure once, not the digit check's phrase inside its own
     assert not FOREIGN[language].search(verdict + details)
 
 

@@ -105,10 +105,10 @@ def test_the_regression_lesson_answers_in_korean(lr, expected):
 
 def test_the_weights_lesson_names_its_models_and_drawing_in_korean(lab):
     text, dnn, cnn, maps = last(lesson("weights", lab)(32, "yours (retrained in tab 3)", {}, request=KO))
-    assert text.startswith("3번 탭에서 재학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
+    assert text.startswith("3번 탭에서 다시 학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
     assert "CNN이 읽은 숫자: **7**" in text
-    assert dnn.layout.title.text.startswith("기본 제공 / 직접 재학습한 DNN의 첫 번째 층 유닛")
-    assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 재학습한 DNN의")
+    assert dnn.layout.title.text.startswith("기본 제공 / 직접 다시 학습한 DNN의 첫 번째 층 유닛")
+    assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 다시 학습한 DNN의")
     assert_korean(text, [dnn, cnn, maps])
     english, dnn, *_ = last(lesson("weights", lab)(32, "shipped", {}))
     assert "sample seven stands in" in english and dnn.layout.title.text.startswith("the 32 of the shipped DNN's")

@@ -49,7 +49,7 @@ def test_the_training_status_and_scores_answer_in_korean():
                "roc_auc_ovr": float("nan"), "confusion_matrix": [[900, 0], [100, 0]]}
     assert "**Test set** (1,000 examples): accuracy **90.00%**" in report.scores(metrics, "dnn")
     korean = report.scores(metrics, "dnn", language="ko")
-    assert "**테스트 세트** (예시 1,000개): 정확도 **90.00%**" in korean and "ROC-AUC 없음" in korean
+    assert "**테스트 세트** (샘플 1,000개): 정확도 **90.00%**" in korean and "ROC-AUC 없음" in korean
     stuck = {**metrics, "accuracy": 0.9}
     assert "Why it did not learn" in report.zeros_note("zeros", stuck)
     assert "왜 학습이 안 됐을까요" in report.zeros_note("zeros", stuck, language="ko")
@@ -68,7 +68,7 @@ def test_the_plots_speak_korean_and_name_the_classes_in_it():
     assert curves.layout.xaxis.title.text == "에포크"
     heatmap = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"], language="ko")
     assert list(heatmap.data[0].x) == ["부정", "긍정"] and heatmap.layout.title.text == "혼동 행렬 (테스트 세트)"
-    assert "실제 부정인데 긍정으로 읽은 경우, 2번" in heatmap.layout.meta["summary"]
+    assert "실제 부정인데 긍정으로 읽은 경우로, 2번이에요" in heatmap.layout.meta["summary"]
     english = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"])
     assert list(english.data[0].x) == ["negative", "positive"] and "negative read as positive" in \
         english.layout.meta["summary"]
@@ -86,7 +86,7 @@ def test_the_run_history_and_a_confusion_cell_answer_in_the_request_s_language()
     assert grid["headers"] == ["실제 ↓ / 예측 →", "부정", "긍정"] and "클릭" in note
     assert overlay.layout.title.text == "고른 실행들의 검증 곡선" and "테스트 80.0%" in choices["choices"][0][0]
     clicked = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request(KOREAN))
-    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>으로 예측한 테스트 예시 <b>2</b>개" in clicked
+    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>으로 예측한 테스트 샘플 <b>2</b>개" in clicked
     assert "great film" in clicked
     english = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request())
     assert "test example(s) of true class <b>negative</b> predicted as <b>positive</b>" in english
