@@ -85,6 +85,8 @@ def curves_summary(history, best_epoch: int | None = None, stopped_early_at: int
     last = history[-1]
     sentences = [T.say("curves_summary", language, epoch=last.epoch, train_loss=last.train_loss,
                        val_loss=last.val_loss, train_acc=last.train_acc, val_acc=last.val_acc)]
+    if last.train_acc < last.val_acc:
+        sentences.append(T.say("curves_train_below", language))
     best = next((s for s in history if s.epoch == best_epoch), None)
     if best is not None:
         sentences.append(T.say("curves_best", language, best=best.epoch, best_loss=best.val_loss))

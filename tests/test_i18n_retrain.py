@@ -3,6 +3,7 @@ language of the request, and in English, as before, when a request names none.""
 from types import SimpleNamespace
 
 import gradio as gr
+import pytest
 
 from figures import plots
 from i18n import Message
@@ -120,3 +121,11 @@ def test_the_tab_is_built_with_translation_keys_and_keeps_its_values():
     assert retrain_tab.lr_note(-2.75, request(KOREAN)) == "학습률 = 0.00178"
     assert retrain_tab.lr_note(-2.75, None) == "learning rate = 0.00178"
     assert confusion.T.say("pick", "ko").startswith("표의 칸을 클릭하면")
+
+
+@pytest.mark.parametrize("language, says", [("en", "Training accuracy is below validation accuracy because"),
+                                            ("ko", "학습 정확도가 검증 정확도보다 낮은 건")])
+def test_training_accuracy_below_validation_is_explained_only_when_it_is(language, says):
+    below = [EpochStats(e, 0.5, 0.80, 0.3, 0.93, 1e-3, 1.0, True) for e in (1, 2)]
+    assert says in plots.training_curves(below, language=language).layout.meta["summary"]
+    assert says not in plots.training_curves(epochs(), language=language).layout.meta["summary"]  # 0.83 ≥ 0.78
