@@ -29,8 +29,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)),
                         help="port to listen on (default: %(default)s)")
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR") or "data",
-                        help="folder holding the data sets that retraining and the lessons read: MNIST/, "
-                             "FashionMNIST/, sst2/ and nsmc/ (default: $DATA_DIR, else ./data)")
+                        help="folder holding the data sets that retraining and the lessons read: MNIST/, pendigits/ "
+                             "(added to MNIST where present), FashionMNIST/, sst2/ and nsmc/ (default: $DATA_DIR, "
+                             "else ./data)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet)")
     parser.add_argument("--database", default=os.environ.get(DATABASE_ENVIRONMENT),
                         help="SQLAlchemy URL of the class boards' database, shared by replicas of the app, e.g. "

@@ -88,7 +88,8 @@ def test_the_app_s_help_answers_before_gradio_torch_or_a_model_loads():
                           text=True, check=True)
     assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr
     helped = " ".join(done.stdout.split())
-    assert all(name in helped for name in ("MNIST/", "FashionMNIST/", "sst2/", "nsmc/")) and "--share" in helped
+    assert all(name in helped for name in ("MNIST/", "pendigits/", "FashionMNIST/", "sst2/", "nsmc/"))
+    assert "--share" in helped
 
 
 def test_the_app_names_the_board_s_database_variable_as_the_board_reads_it():

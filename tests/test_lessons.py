@@ -269,7 +269,8 @@ def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_pa
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu"))[-1]  # a failed read is not kept
-    assert "needs its data set" in text and "MNIST is not in" in text and plot is None
+    assert text.startswith("⚠️ This lesson needs MNIST, which this server does not have") and plot is None
+    assert str(tmp_path) not in text  # every visitor sees it: no server folder
 
 
 # ---- the controls, declared once beside each experiment ----------------------------------------------------------
