@@ -129,3 +129,22 @@ def test_training_accuracy_below_validation_is_explained_only_when_it_is(languag
     below = [EpochStats(e, 0.5, 0.80, 0.3, 0.93, 1e-3, 1.0, True) for e in (1, 2)]
     assert says in plots.training_curves(below, language=language).layout.meta["summary"]
     assert says not in plots.training_curves(epochs(), language=language).layout.meta["summary"]  # 0.83 ≥ 0.78
+
+
+@pytest.mark.parametrize("language, says", [
+    ("en", "Could not push: this server cannot reach the Hugging Face Hub (it has no network connection)."),
+    ("ko", "올리지 못했어요. 이 서버는 네트워크에 연결되어 있지 않아서")])
+def test_a_push_without_a_network_says_so_plainly(language, says, monkeypatch, tmp_path):
+    import socket
+
+    from huggingface_hub import HfApi
+
+    def offline(*args, **kwargs):  # what huggingface_hub raised here: httpx's ConnectError over the DNS failure
+        raise RuntimeError("[Errno -2] Name or service not known") from socket.gaierror(-2, "Name or service not known")
+
+    lab = handlers({}, {})
+    monkeypatch.setattr(lab.state.retrained, "get", lambda session, kind: SimpleNamespace(folder=tmp_path))
+    monkeypatch.setattr(HfApi, "create_repo", offline)
+    asked = request(KOREAN) if language == "ko" else request()
+    answer = lab.retrain.push_to_hub("dnn", "me/mnist-dnn", "hf_secret", {}, asked)
+    assert says in answer and "Errno" not in answer and "hf_secret" not in answer
