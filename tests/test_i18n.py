@@ -158,3 +158,15 @@ def test_no_korean_text_shows_a_particle_written_both_ways():
     for key, text in catalogue.read_locales()["ko"].items():
         for found in both.finditer(text):
             assert text[:found.start()].endswith(("}", "}**", "}`", "}”", "}</b>")), (key, text)
+
+
+def test_example_tables_have_translated_headings_and_no_raw_keys_and_gradio_s_missing_word_is_filled():
+    """gradio 6.31 shows a gr.Examples' headers as given (raw `__i18n__{…}` for I18nData labels) and says its own
+    key "common.complete" to screen readers, which its tables lack."""
+    import app
+
+    datasets = [c["props"] for c in app.demo.get_config_file()["components"] if c["type"] == "dataset"]
+    assert datasets and all(not any("__i18n__" in str(h) for h in props["headers"]) for props in datasets)
+    assert all("__i18n__" in str(props["label"]) for props in datasets)
+    assert i18n.I18N.translations["en"]["common.complete"] == "Complete"
+    assert i18n.I18N.translations["ko"]["common.complete"] == "완료"

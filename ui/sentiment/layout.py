@@ -41,7 +41,7 @@ def build(state: AppState, session: gr.State) -> None:
                 sentence = gr.Textbox(label=T["sentence"], lines=2, max_length=MAX_TEXT_CHARS,
                                       value=EXAMPLE_SENTENCES[1])
                 analyse = gr.Button(T["analyse"], variant="primary")
-                gr.Examples([[s] for s in EXAMPLE_SENTENCES], [sentence])
+                i18n.examples([[s] for s in EXAMPLE_SENTENCES], [sentence], T["examples"])
             with gr.Column():
                 note = gr.Markdown(elem_id="sentiment-note")
                 with gr.Row():
@@ -62,6 +62,6 @@ def build(state: AppState, session: gr.State) -> None:
             second = gr.Textbox(label=T["second"], value=EXAMPLE_PAIRS[0][1], max_length=MAX_TEXT_CHARS)
         compare = gr.Button(T["compare"])
         similarity = gr.Markdown(elem_id="similarity")
-        gr.Examples(EXAMPLE_PAIRS, [first, second])
+        i18n.examples(EXAMPLE_PAIRS, [first, second], T["example_pairs"])
         compare.click(handlers.compare_sentences, [first, second, session], similarity, api_name="compare_sentences",
                       concurrency_limit=8)
