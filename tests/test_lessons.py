@@ -253,6 +253,7 @@ def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api
     still_answers(client)
 
 
+@pytest.mark.data  # the lesson trains on SST-2
 def test_sentences_that_are_not_text_count_as_none_and_the_lesson_traces_its_own(app_url):
     event, data = raw_call(app_url, "recurrent_lesson", "[200, 1, 8, 12]")
     assert event == "complete" and "| good , not bad |" in data, data[:300]
