@@ -129,7 +129,8 @@ def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = last(lesson("init")(1, -3, 32, 500, "relu", request=KO))
-    assert text.startswith("⚠️ 이 실습에는 데이터셋이 필요해요.") and plot is None
+    assert text.startswith("⚠️ 이 실습에는 MNIST 데이터셋이 필요한데, 이 서버에는 없고") and plot is None
+    assert str(tmp_path) not in text
 
 
 @pytest.mark.slow
