@@ -17,17 +17,46 @@ import signal
 import sys
 from pathlib import Path
 
-import gradio as gr
-import torch
-from starlette.middleware import Middleware
+DATABASE_ENVIRONMENT = "PLAYGROUND_DATABASE"  # ui/board/store.py reads it (tests/test_cli.py checks the two agree)
 
-import models
-from models import registry
-from ui import guard, i18n, page, tabs
-from ui.board.store import ENVIRONMENT as DATABASE_ENVIRONMENT
-from ui.inputs import MAX_UPLOAD
-from ui.retrain import runs
-from ui.state import AppState
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line. It is read before gradio, torch and the app's modules are imported (7 s of CPU), so
+    `--help` answers at once and --data-dir is in DATA_DIR before the Retrain tab looks for the data sets."""
+    parser = argparse.ArgumentParser(description="Start the deep-learning playground.")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)),
+                        help="port to listen on (default: %(default)s)")
+    parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR") or "data",
+                        help="folder holding the data sets that retraining and the lessons read: MNIST/, pendigits/ "
+                             "(added to MNIST where present), FashionMNIST/, sst2/ and nsmc/ (default: $DATA_DIR, "
+                             "else ./data)")
+    parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet)")
+    parser.add_argument("--database", default=os.environ.get(DATABASE_ENVIRONMENT),
+                        help="SQLAlchemy URL of the class boards' database, shared by replicas of the app, e.g. "
+                             "postgresql+psycopg://user:password@host/playground (default: $"
+                             f"{DATABASE_ENVIRONMENT}, else a SQLite file class-board.sqlite3 here)")
+    found = parser.parse_args(argv)
+    os.environ["DATA_DIR"] = found.data_dir  # the Retrain tab and the training workers, started later, read it
+    if found.database:
+        os.environ[DATABASE_ENVIRONMENT] = found.database  # the board connects on first use (ui/board/store.py)
+    return found
+
+
+if __name__ == "__main__":
+    OPTIONS = options()
+
+import gradio as gr  # noqa: E402  (after the command line: see options)
+import torch  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+
+import models  # noqa: E402
+from models import registry  # noqa: E402
+from ui import guard, i18n, page, tabs  # noqa: E402
+from ui.inputs import MAX_UPLOAD  # noqa: E402
+from ui.retrain import runs  # noqa: E402
+from ui.state import AppState  # noqa: E402
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # gradio summarises its event log with pandas after every event, for a monitoring page this app does not open:
@@ -72,12 +101,22 @@ def build(state: AppState) -> gr.Blocks:
     return demo
 
 
-# A training or lesson process (multiprocessing's spawn) imports this file again, as __mp_main__, before it runs its
-# work; it needs none of the page, whose checkpoints and components cost each process about 3 s of CPU to build.
-if __name__ != "__mp_main__":
-    SHIPPED, LOAD_ERRORS = load_shipped()
-    STATE = AppState(SHIPPED, LOAD_ERRORS)
-    demo = build(STATE)
+# The page and what it serves, built on first use of app.demo (app.SHIPPED, app.LOAD_ERRORS, app.STATE): after
+# main() has read its options (`--help` answers before any model loads, and --data-dir is set before the Retrain tab
+# looks for the data sets), and never in a training or lesson process, which imports this file again as __mp_main__
+# and needs none of the page (its checkpoints and components cost about 3 s of CPU to build).
+_BUILT: dict = {}
+
+
+def __getattr__(name: str):
+    if name not in ("SHIPPED", "LOAD_ERRORS", "STATE", "demo"):
+        raise AttributeError(f"module 'app' has no attribute {name!r}")
+    if not _BUILT:
+        shipped, errors = load_shipped()
+        state = AppState(shipped, errors)
+        _BUILT.update(SHIPPED=shipped, LOAD_ERRORS=errors, STATE=state, demo=build(state))
+    return _BUILT[name]
+
 # ui/page.py: the theme, CSS and script that make every tab accessible (issue #14).
 # run_history=False: gradio 6.31's browser-side run history rewrites its last 100 runs, inputs and outputs with our
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
@@ -88,28 +127,19 @@ LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
                       state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.Gate)]})
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Start the deep-learning playground.")
-    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", 7860)),
-                        help="port to listen on (default: %(default)s)")
-    parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR") or "data",
-                        help="folder holding MNIST/ and sst2/ for retraining (default: %(default)s)")
-    parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet)")
-    parser.add_argument("--database", default=os.environ.get(DATABASE_ENVIRONMENT),
-                        help="SQLAlchemy URL of the class boards' database, shared by replicas of the app, e.g. "
-                             "postgresql+psycopg://user:password@host/playground (default: $"
-                             f"{DATABASE_ENVIRONMENT}, else a SQLite file class-board.sqlite3 here)")
-    args = parser.parse_args()
-    os.environ["DATA_DIR"] = args.data_dir  # the training workers, started later, read it
-    if args.database:
-        os.environ[DATABASE_ENVIRONMENT] = args.database  # the board connects on first use (ui/board/store.py)
+def main(args: argparse.Namespace) -> None:
     # Docker, Spaces and systemd stop a server with SIGTERM: end it like Ctrl-C, so gradio closes and the
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
+    demo = __getattr__("demo")
+    # quiet unless sharing: gradio's own greeting would tell a teacher to "set `share=True` in `launch()`"; this
+    # app's switch for that is --share
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, quiet=not args.share,
+                prevent_thread_lock=True, **LAUNCH_OPTIONS)
+    if not args.share:
+        print(f"* Running on local URL:  {demo.local_url}\n* For a public link (needs internet), start it with --share")
+    demo.block_thread()
 
 
 if __name__ == "__main__":
-    main()
+    main(OPTIONS)

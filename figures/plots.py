@@ -85,6 +85,8 @@ def curves_summary(history, best_epoch: int | None = None, stopped_early_at: int
     last = history[-1]
     sentences = [T.say("curves_summary", language, epoch=last.epoch, train_loss=last.train_loss,
                        val_loss=last.val_loss, train_acc=last.train_acc, val_acc=last.val_acc)]
+    if last.train_acc < last.val_acc:
+        sentences.append(T.say("curves_train_below", language))
     best = next((s for s in history if s.epoch == best_epoch), None)
     if best is not None:
         sentences.append(T.say("curves_best", language, best=best.epoch, best_loss=best.val_loss))
@@ -130,10 +132,14 @@ def token_trace(tokens: list[str], traces: dict[str, list[float]], *, language: 
                                  line=dict(color=COLOURS.get(name), dash=DASHES.get(name)),
                                  marker=dict(symbol=MARKERS.get(name, "circle"), size=8)))
     fig.add_hline(y=0.5, line=dict(color="#6b7280", dash="dash"))
-    fig.update_xaxes(tickvals=positions, ticktext=tokens, tickangle=-45 if len(tokens) > 8 else 0)
+    rotated = len(tokens) > 8
+    fig.update_xaxes(tickvals=positions, ticktext=tokens, tickangle=-45 if rotated else 0)
     fig.update_yaxes(range=[0, 1], title_text=T.say("positive_axis", language))
     fig.update_layout(title=T.say("trace_title", language))
-    return _layout(fig, 320, trace_summary(tokens, traces, language=language))
+    _layout(fig, 340 if rotated else 320, trace_summary(tokens, traces, language=language))
+    # the legend above the plot, right of the title: below it, the slanted words of a long sentence ran into it
+    return fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+                             margin=dict(b=90 if rotated else 40))
 
 
 def trace_summary(tokens: list[str], traces: dict[str, list[float]], *, language: str = "en") -> str:

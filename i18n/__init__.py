@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
+from i18n import particles
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = {"en": "English", "ko": "한국어"}  # code: the language named in itself, as the switch shows it
 DEFAULT = "en"  # complete; every other locale falls back to it key by key
@@ -61,9 +63,10 @@ def numbered(position: int, title: str) -> str:
 
 
 def say(key: str, language: str, /, **values) -> str:
-    """`key`'s text in `language`, its `{fields}` filled with `values`."""
+    """`key`'s text in `language`, its `{fields}` filled with `values`, and each Korean particle written both ways
+    after a field ("{kind}이(가)") reduced to the one that fits what the field became (particles.py)."""
     found = text(key, language)
-    return found.format(**values) if values else found
+    return particles.attach(found.format(**values)) if values else found
 
 
 @dataclass

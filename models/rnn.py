@@ -133,7 +133,17 @@ def prefix_trace(model, tokens: list[str], ends: list[int] | None = None) -> np.
 
 
 @torch.inference_mode()
-def cosine_similarity(model, first: str, second: str) -> float:
-    ids, lengths = model.encode_text([first, second])
-    embeddings = model.embed(ids, lengths)
+def sentence_vectors(model, texts: list[str], batch_size: int = 64) -> torch.Tensor:
+    """The sentence embeddings (len(texts), width) of raw strings, `batch_size` at a time."""
+    return torch.cat([model.embed(*model.encode_text(texts[start:start + batch_size]))
+                      for start in range(0, len(texts), batch_size)])
+
+
+@torch.inference_mode()
+def cosine_similarity(model, first: str, second: str, centre: torch.Tensor | None = None) -> float:
+    """The cosine of the two sentences' embeddings, each measured from `centre` when given (a point in the same space,
+    e.g. the mean embedding of training sentences: sentence_vectors(...).mean(0)), else from the origin."""
+    embeddings = sentence_vectors(model, [first, second])
+    if centre is not None:
+        embeddings = embeddings - centre
     return F.cosine_similarity(embeddings[0:1], embeddings[1:2]).item()

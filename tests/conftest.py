@@ -39,7 +39,8 @@ def missing_data() -> str | None:
     if not absent:
         return None
     return (f"MNIST, SST-2 and NSMC are needed, and {folder.resolve()} lacks {', '.join(absent)}: set DATA_DIR to a "
-            "folder that holds them (README, 'Data'), or run once on a machine with internet")
+            "folder that holds them (README, 'Data'); a training run on a machine with internet downloads MNIST and "
+            "SST-2, never NSMC")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -221,3 +221,35 @@ def test_a_board_refreshed_by_many_is_drawn_once_a_moment_and_a_change_made_here
     handlers["board_close"](code, key)  # a change made here: the next refresh shows it, and the other post
     note, table, _ = show(code, "test accuracy", "all models")
     assert "closed" in note and "2 post(s)" in note
+
+
+def test_the_board_plot_writes_each_learning_rate_once_and_accuracies_that_differ(tmp_path):
+    from types import SimpleNamespace
+
+    from ui.board.layout import make_handlers
+
+    lab = SimpleNamespace(board=Board(f"sqlite:///{tmp_path / 'board.sqlite3'}"), history=RunHistory())
+    code, _ = lab.board.create("7B", "lr")
+    for number, (accuracy, lr) in enumerate([(0.792, 0.003), (0.80, 0.01), (0.806, 0.03)]):
+        lab.board.post(code, f"s{number}", finished(accuracy, lr), f"s{number}:1")
+    figure = make_handlers(lab)["board_show"](code, "test accuracy", "all models")[2]
+    assert figure.layout.xaxis.type == "log"
+    assert list(figure.layout.xaxis.tickvals) == [0.003, 0.01, 0.03]
+    assert list(figure.layout.xaxis.ticktext) == ["0.003", "0.01", "0.03"]
+    ticks = [format(0.79 + step * 0.005, figure.layout.yaxis.tickformat) for step in range(4)]
+    assert len(set(ticks)) == len(ticks), ticks  # whole percents wrote 79%, 80%, 80%, 81%
+
+
+def test_an_unknown_class_code_clears_the_board_on_screen():
+    """board_show refuses the code (a notice); the page's next step empties the note, table and plot, which would
+    otherwise keep the last class's board beside the new code."""
+    import app
+
+    config = app.demo.config
+    ids = {block["id"]: block.get("props", {}).get("elem_id") for block in config["components"]}
+    show = next(d for d in config["dependencies"] if d.get("api_name") == "board_show")
+    after = [d for d in config["dependencies"] if d.get("trigger_after") == show["id"]
+             and d.get("trigger_only_on_failure")]
+    assert len(after) == 1 and [ids[i] for i in after[0]["outputs"]] == ["board-note", "board-table", "board-plot"]
+    cleared = app.demo.fns[after[0]["id"]].fn()
+    assert cleared[0] == "" and cleared[1]["data"] == [["", "", "", "", "", "", "", ""]] and cleared[2] is None

@@ -74,3 +74,26 @@ def test_a_missing_data_folder_is_a_message_not_a_traceback(tmp_path, capsys, mo
     monkeypatch.setattr("training.datasets.sst2.fetch_sst2", lambda folder: (_ for _ in ()).throw(OSError("offline")))
     assert main(["lstm", "--data-dir", str(tmp_path / "empty"), "--out", str(tmp_path / "x")]) == 1
     assert "SST-2 is not in" in capsys.readouterr().err
+
+
+def test_the_app_s_help_answers_before_gradio_torch_or_a_model_loads():
+    """`python app.py --help` reads its options first: it imported gradio and torch and loaded every model before."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = ("import runpy, sys\nsys.argv = ['app.py', '--help']\ntry:\n    runpy.run_path('app.py', "
+             "run_name='__main__')\nexcept SystemExit:\n    print(sorted({'gradio', 'torch'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr
+    helped = " ".join(done.stdout.split())
+    assert all(name in helped for name in ("MNIST/", "pendigits/", "FashionMNIST/", "sst2/", "nsmc/"))
+    assert "--share" in helped
+
+
+def test_the_app_names_the_board_s_database_variable_as_the_board_reads_it():
+    import app
+    from ui.board import store
+
+    assert app.DATABASE_ENVIRONMENT == store.ENVIRONMENT

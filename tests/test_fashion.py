@@ -70,3 +70,22 @@ def test_tab_one_never_reads_with_a_fashion_model():
     from ui.draw.handlers import DIGIT_KINDS
 
     assert all(registry.get(kind).dataset != "fashion" for kind in DIGIT_KINDS)
+
+
+def test_the_retrain_tab_offers_fashion_only_where_its_data_is(tmp_path, tiny_fashion, monkeypatch):
+    from ui.retrain.layout import _kind_choices
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "empty"))
+    offered = [kind for _, kind in _kind_choices()]
+    assert "fashion-cnn" not in offered and "fashion-dnn" not in offered and {"dnn", "lstm"} <= set(offered)
+    monkeypatch.setenv("DATA_DIR", str(tiny_fashion))
+    assert {"fashion-cnn", "fashion-dnn"} <= {kind for _, kind in _kind_choices()}
+
+
+def test_missing_data_names_its_folder_for_the_log_and_crosses_a_process_queue_whole(tmp_path):
+    import pickle
+
+    from training.datasets import MissingData
+
+    error = pickle.loads(pickle.dumps(MissingData("Fashion-MNIST", tmp_path / "FashionMNIST", "it is offline")))
+    assert isinstance(error, FileNotFoundError) and error.what == "Fashion-MNIST" and str(tmp_path) in str(error)

@@ -12,6 +12,7 @@ import re
 import pytest
 
 import i18n as catalogue
+from i18n import particles
 from ui import i18n
 
 # props the page shows as text, by component type ("value" only where the value is text the app wrote)
@@ -137,3 +138,35 @@ if __name__ == "__main__":
 
     for tab, items in untranslated(app.demo).items():
         print(f"{tab}:\n  " + "\n  ".join(items))
+
+
+@pytest.mark.parametrize("word, form, said", [
+    ("DNN", "이(가)", "DNN이"), ("GRU", "이(가)", "GRU가"), ("**긍정**", "(으)로", "**긍정**으로"),
+    ("<b>숫자 아님</b>", "(으)로", "<b>숫자 아님</b>으로"), ("바지", "(으)로", "바지로"), ("샌들", "(으)로", "샌들로"),
+    ("7", "(으)로", "7로"), ("3", "(으)로", "3으로"), ("이미지", "은(는)", "이미지는"),
+    ("“지만”", "(으)로", "“지만”으로"),
+])
+def test_a_korean_particle_fits_the_word_before_it(word, form, said):
+    assert particles.after(word, form) == said
+    assert particles.attach(f"실제로 {word}{form} 읽은 경우") == f"실제로 {said} 읽은 경우"
+
+
+def test_no_korean_text_shows_a_particle_written_both_ways():
+    """Every text with a field is said with the particle that fits (i18n.say); the locale files write both forms
+    only right after a field."""
+    both = re.compile("|".join(map(re.escape, particles.FORMS)))
+    for key, text in catalogue.read_locales()["ko"].items():
+        for found in both.finditer(text):
+            assert text[:found.start()].endswith(("}", "}**", "}`", "}”", "}</b>")), (key, text)
+
+
+def test_example_tables_have_translated_headings_and_no_raw_keys_and_gradio_s_missing_word_is_filled():
+    """gradio 6.31 shows a gr.Examples' headers as given (raw `__i18n__{…}` for I18nData labels) and says its own
+    key "common.complete" to screen readers, which its tables lack."""
+    import app
+
+    datasets = [c["props"] for c in app.demo.get_config_file()["components"] if c["type"] == "dataset"]
+    assert datasets and all(not any("__i18n__" in str(h) for h in props["headers"]) for props in datasets)
+    assert all("__i18n__" in str(props["label"]) for props in datasets)
+    assert i18n.I18N.translations["en"]["common.complete"] == "Complete"
+    assert i18n.I18N.translations["ko"]["common.complete"] == "완료"

@@ -55,7 +55,7 @@ def alt_texts(fragment: str) -> list[str]:
 
 SEVEN = {  # what a drawn 7 is told: the verdict, parts of the details, the starts of the two pictures' alt texts
     "ko": dict(verdict="DNN의 답: **7** · CNN의 답: **7**",
-               details=["**DNN (완전 연결 신경망)**, 기본 모델: 매개변수", "**숫자 판별**: 숫자일 확률"],
+               details=["**DNN (완전 연결 신경망)**, 기본 제공 모델: 매개변수", "**숫자 판별**: 숫자일 확률"],
                strip="전처리 과정을 왼쪽부터 그림 다섯 장으로 보여 줘요.", saliency="CNN의 답 7에"),
     "en": dict(verdict="DNN reads **7** · CNN reads **7**",
                details=["**DNN (fully connected)**, shipped:", "**Digit check**: looks like a digit"],
@@ -86,7 +86,7 @@ def test_the_switch_s_cookie_wins_over_the_browser_s_language(lab, asked, said):
 
 CROSS_SAID = {  # an X: the verdict's parts, and the digit check's line in the details
     "ko": (["🤔 **숫자로 보이지 않아요**(숫자가 아닐 확률 ", "DNN의 답:"], "**숫자 판별**: 숫자가 아닐 확률 "),
-    "en": (["🤔 **That doesn't look like a digit** (does not look like a digit (", "DNN reads"],
+    "en": (["🤔 **That doesn't look like a digit** (", "% sure it is not). Both networks answer anyway", "DNN reads"],
            "**Digit check**: does not look like a digit ("),
 }
 
@@ -97,6 +97,7 @@ def test_a_cross_is_no_digit_in_the_request_s_language(lab, asked, language):
     in_verdict, in_details = CROSS_SAID[language]
     assert "not-a-digit" in verdict  # the page's marker, the same in every language
     assert all(part in verdict for part in in_verdict) and in_details in details, (verdict, details)
+    assert verdict.count("%") == 1  # the notice says how sure once, not the digit check's phrase inside its own
     assert not FOREIGN[language].search(verdict + details)
 
 
@@ -216,11 +217,32 @@ def test_korean_and_mixed_sentences_are_explained_in_the_request_s_language(lab,
     assert not FOREIGN[language].search(note)
 
 
+TURNS = {"ko": "이 문장은 “는데”에서 흐름이 바뀌어요. 한국어 모델은 지루, 재미없, 뻔 같은",
+         "en": "This sentence turns at “는데”. The Korean models follow surface words such as 지루"}
+
+
+@pytest.mark.parametrize("asked, language", BOTH)
+def test_a_korean_sentence_that_turns_is_flagged_and_the_flag_s_example_holds(lab, shipped, asked, language):
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("초반은 지루했는데 후반 30분이 미쳤다", {}, asked)
+    assert TURNS[language] in note
+    note, *labels, words, trace = lab.sentiment.predict_sentiment("재미없을 줄 알았는데 아니었어요", {}, asked)
+    negative, positive = (i18n.class_name(name, language) for name in ("negative", "positive"))
+    assert [label[negative] > label[positive] for label in labels] == [True] * 3  # "all three read it as negative"
+    assert TURNS[language][:5] not in lab.sentiment.predict_sentiment("진짜 재밌게 봤어요", {}, asked)[0]
+
+
+def test_the_korean_models_know_every_latin_letter_as_the_mixed_note_says(shipped):
+    for kind in ("rnn-ko", "lstm-ko", "gru-ko"):
+        known = shipped[kind].known_words
+        assert all(letter in known and f"##{letter}" in known for letter in "abcdefghijklmnopqrstuvwxyz")
+        assert {"good", "love", "movie"} <= known
+
+
 SIMILARITY = {  # the table's header, a row of two same sentences, the caveat below, two sentences of two
     # languages, and a missing sentence
-    "ko": ("| 모델 | 코사인 유사도 | 해석 |", "| +1.000 | 거의 같은 방향 |", "긍정과 부정",
+    "ko": ("| 모델 | 코사인 유사도 (평균 기준) | 해석 |", "| +1.000 | 매우 비슷함 |", "긍정과 부정",
            "문장 A는 영어, 문장 B는 한국어예요. 두 문장 모두 **", "비교할 두 문장을 입력해 주세요."),
-    "en": ("| model | cosine similarity | reading |", "| +1.000 | nearly the same direction |",
+    "en": ("| model | cosine (from the mean) | reading |", "| +1.000 | very similar |",
            "positive from negative", "Sentence A is English and sentence B Korean: the **",
            "Type two sentences to compare."),
 }
@@ -235,6 +257,36 @@ def test_the_similarity_table_comes_in_the_request_s_language(lab, asked, langua
     assert lab.sentiment.compare_sentences("i loved it", "배우들 연기가 정말 최고였어요", {}, asked).startswith(
         two_languages)
     assert lab.sentiment.compare_sentences("a charming film", "", {}, asked) == missing
+
+
+# Pairs of each kind, in each language the models read: paraphrases, opposite opinions, and an opinion beside a
+# plain fact. Every model of the pair's language must read each so (ui/sentiment/centres.py measures the vectors from
+# the mean of training sentences; from the origin, the opposite pairs read "unrelated" and the rest "very similar").
+PAIRS = {
+    "very_similar": [("a gorgeous , witty , seductive movie .", "a charming and funny film ."),
+                     ("a wonderful , moving film", "a beautiful and touching movie"),
+                     ("정말 재밌게 봤어요", "진짜 재미있게 봤어요"),
+                     ("최고의 영화 강추합니다", "정말 훌륭한 영화예요 추천해요")],
+    "opposite": [("a gorgeous , witty , seductive movie .", "the plot is a dull , tedious mess ."),
+                 ("배우들 연기가 정말 최고였어요", "시간 아깝다 진짜 지루함"),
+                 ("진짜 재밌게 봤어요 ㅋㅋ 강추!", "스토리가 너무 뻔하고 지루했다")],
+    "unrelated": [("a masterpiece", "the movie is two hours long"),
+                  ("최고의 명작", "상영 시간은 두 시간이다"),
+                  ("스토리가 너무 뻔하고 지루했다", "금요일에 개봉한다")],
+}
+
+
+@pytest.mark.parametrize("asked, language", BOTH)
+@pytest.mark.parametrize("reading", list(PAIRS))
+def test_paraphrases_opposite_opinions_and_unrelated_sentences_are_read_so(lab, asked, language, reading):
+    word = i18n.say(f"sentiment-answer.{reading}", language)
+    for first, second in PAIRS[reading]:
+        table = lab.sentiment.compare_sentences(first, second, {}, asked)
+        cells = [[cell.strip() for cell in line.split("|")[1:4]] for line in table.splitlines() if line.count("|") == 4]
+        rows = [row for row in cells if re.fullmatch(r"[+-]\d\.\d{3}", row[1])]
+        assert len(rows) == 3, table
+        for kind, cosine, said in rows:
+            assert said == word, f"{kind} reads {first!r} and {second!r} as {said} ({cosine})"
 
 
 UNAVAILABLE = {  # without models: sentiment, Korean sentiment, sentences, digits; then a sentence too long, alone

@@ -105,10 +105,10 @@ def test_the_regression_lesson_answers_in_korean(lr, expected):
 
 def test_the_weights_lesson_names_its_models_and_drawing_in_korean(lab):
     text, dnn, cnn, maps = last(lesson("weights", lab)(32, "yours (retrained in tab 3)", {}, request=KO))
-    assert text.startswith("3번 탭에서 재학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
+    assert text.startswith("3번 탭에서 다시 학습한 DNN 또는 CNN 모델이 없어서") and "예시 숫자 7을 대신" in text
     assert "CNN이 읽은 숫자: **7**" in text
-    assert dnn.layout.title.text.startswith("기본 제공 / 직접 재학습한 DNN의 첫 번째 층 유닛")
-    assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 재학습한 DNN의")
+    assert dnn.layout.title.text.startswith("기본 제공 / 직접 다시 학습한 DNN의 첫 번째 층 유닛")
+    assert dnn.layout.meta["summary"].startswith("기본 제공 / 직접 다시 학습한 DNN의")
     assert_korean(text, [dnn, cnn, maps])
     english, dnn, *_ = last(lesson("weights", lab)(32, "shipped", {}))
     assert "sample seven stands in" in english and dnn.layout.title.text.startswith("the 32 of the shipped DNN's")
@@ -129,7 +129,8 @@ def test_a_missing_data_set_is_said_in_korean(monkeypatch, tmp_path):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = last(lesson("init")(1, -3, 32, 500, "relu", request=KO))
-    assert text.startswith("⚠️ 이 실습에는 데이터셋이 필요해요.") and plot is None
+    assert text.startswith("⚠️ 이 실습에는 MNIST 데이터셋이 필요한데, 이 서버에는 없고") and plot is None
+    assert str(tmp_path) not in text
 
 
 @pytest.mark.slow

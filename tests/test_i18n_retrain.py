@@ -3,6 +3,7 @@ language of the request, and in English, as before, when a request names none.""
 from types import SimpleNamespace
 
 import gradio as gr
+import pytest
 
 from figures import plots
 from i18n import Message
@@ -49,7 +50,7 @@ def test_the_training_status_and_scores_answer_in_korean():
                "roc_auc_ovr": float("nan"), "confusion_matrix": [[900, 0], [100, 0]]}
     assert "**Test set** (1,000 examples): accuracy **90.00%**" in report.scores(metrics, "dnn")
     korean = report.scores(metrics, "dnn", language="ko")
-    assert "**테스트 세트** (예시 1,000개): 정확도 **90.00%**" in korean and "ROC-AUC 없음" in korean
+    assert "**테스트 세트** (샘플 1,000개): 정확도 **90.00%**" in korean and "ROC-AUC 없음" in korean
     stuck = {**metrics, "accuracy": 0.9}
     assert "Why it did not learn" in report.zeros_note("zeros", stuck)
     assert "왜 학습이 안 됐을까요" in report.zeros_note("zeros", stuck, language="ko")
@@ -68,7 +69,7 @@ def test_the_plots_speak_korean_and_name_the_classes_in_it():
     assert curves.layout.xaxis.title.text == "에포크"
     heatmap = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"], language="ko")
     assert list(heatmap.data[0].x) == ["부정", "긍정"] and heatmap.layout.title.text == "혼동 행렬 (테스트 세트)"
-    assert "실제 부정인데 긍정(으)로 읽은 경우, 2번" in heatmap.layout.meta["summary"]
+    assert "실제 부정인데 긍정으로 읽은 경우로, 2번이에요" in heatmap.layout.meta["summary"]
     english = plots.confusion_heatmap([[5, 2], [0, 3]], ["negative", "positive"])
     assert list(english.data[0].x) == ["negative", "positive"] and "negative read as positive" in \
         english.layout.meta["summary"]
@@ -86,14 +87,14 @@ def test_the_run_history_and_a_confusion_cell_answer_in_the_request_s_language()
     assert grid["headers"] == ["실제 ↓ / 예측 →", "부정", "긍정"] and "클릭" in note
     assert overlay.layout.title.text == "고른 실행들의 검증 곡선" and "테스트 80.0%" in choices["choices"][0][0]
     clicked = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request(KOREAN))
-    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>(으)로 예측한 테스트 예시 <b>2</b>개" in clicked
+    assert "실제 클래스가 <b>부정</b>인데 <b>긍정</b>으로 예측한 테스트 샘플 <b>2</b>개" in clicked
     assert "great film" in clicked
     english = handlers["cell"](gr.SelectData(None, {"index": [0, 2], "value": 2}), request())
     assert "test example(s) of true class <b>negative</b> predicted as <b>positive</b>" in english
     assert "학습" in handlers["cell"](gr.SelectData(None, {"index": [0, 1], "value": 5}), request(KOREAN,
                                                                                                      session="s2"))
     assert handlers["use_shipped"]("dnn", request(KOREAN)) == \
-        "다시 학습한 DNN이(가) 없어요. 이미 기본 제공 모델을 쓰고 있어요."
+        "다시 학습한 DNN이 없어요. 이미 기본 제공 모델을 쓰고 있어요."
     assert "no retrained DNN" in handlers["use_shipped"]("dnn", request())
 
 
@@ -101,7 +102,7 @@ def test_a_teacher_link_notes_in_korean_and_lang_passes_quietly():
     opened = links.parse({"model": "dnn", "epochs": "99", "colour": "red", "lock": "init,epochs", "lang": "ko"})
     assert "lang" not in opened.note and opened.values == {"model": "dnn"}
     korean = opened.note_in("ko")
-    assert "`epochs=99`: 1부터 30까지의 정수여야 해요" in korean and "`colour`은(는)" in korean
+    assert "`epochs=99`: 1부터 30까지의 정수여야 해요" in korean and "`colour`은 링크로" in korean
     assert "선생님이 고정한 설정: 가중치 초기화, 에포크" in korean
     assert "`epochs=99`: must be a whole number from 1 to 30" in opened.note
     note = runs.open_link(request(KOREAN, query={"tab": "retrain", "lock": "init", "lang": "ko"}))[-1]
@@ -120,3 +121,30 @@ def test_the_tab_is_built_with_translation_keys_and_keeps_its_values():
     assert retrain_tab.lr_note(-2.75, request(KOREAN)) == "학습률 = 0.00178"
     assert retrain_tab.lr_note(-2.75, None) == "learning rate = 0.00178"
     assert confusion.T.say("pick", "ko").startswith("표의 칸을 클릭하면")
+
+
+@pytest.mark.parametrize("language, says", [("en", "Training accuracy is below validation accuracy because"),
+                                            ("ko", "학습 정확도가 검증 정확도보다 낮은 건")])
+def test_training_accuracy_below_validation_is_explained_only_when_it_is(language, says):
+    below = [EpochStats(e, 0.5, 0.80, 0.3, 0.93, 1e-3, 1.0, True) for e in (1, 2)]
+    assert says in plots.training_curves(below, language=language).layout.meta["summary"]
+    assert says not in plots.training_curves(epochs(), language=language).layout.meta["summary"]  # 0.83 ≥ 0.78
+
+
+@pytest.mark.parametrize("language, says", [
+    ("en", "Could not push: this server cannot reach the Hugging Face Hub (it has no network connection)."),
+    ("ko", "올리지 못했어요. 이 서버는 네트워크에 연결되어 있지 않아서")])
+def test_a_push_without_a_network_says_so_plainly(language, says, monkeypatch, tmp_path):
+    import socket
+
+    from huggingface_hub import HfApi
+
+    def offline(*args, **kwargs):  # what huggingface_hub raised here: httpx's ConnectError over the DNS failure
+        raise RuntimeError("[Errno -2] Name or service not known") from socket.gaierror(-2, "Name or service not known")
+
+    lab = handlers({}, {})
+    monkeypatch.setattr(lab.state.retrained, "get", lambda session, kind: SimpleNamespace(folder=tmp_path))
+    monkeypatch.setattr(HfApi, "create_repo", offline)
+    asked = request(KOREAN) if language == "ko" else request()
+    answer = lab.retrain.push_to_hub("dnn", "me/mnist-dnn", "hf_secret", {}, asked)
+    assert says in answer and "Errno" not in answer and "hf_secret" not in answer

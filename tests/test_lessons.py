@@ -253,6 +253,7 @@ def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api
     still_answers(client)
 
 
+@pytest.mark.data  # the lesson trains on SST-2
 def test_sentences_that_are_not_text_count_as_none_and_the_lesson_traces_its_own(app_url):
     event, data = raw_call(app_url, "recurrent_lesson", "[200, 1, 8, 12]")
     assert event == "complete" and "| good , not bad |" in data, data[:300]
@@ -269,7 +270,8 @@ def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_pa
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
     text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu"))[-1]  # a failed read is not kept
-    assert "needs its data set" in text and "MNIST is not in" in text and plot is None
+    assert text.startswith("⚠️ This lesson needs MNIST, which this server does not have") and plot is None
+    assert str(tmp_path) not in text  # every visitor sees it: no server folder
 
 
 # ---- the controls, declared once beside each experiment ----------------------------------------------------------

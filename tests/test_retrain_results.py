@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from i18n import Message
-from training.datasets import Split
+from training.datasets import MissingData, Split
 from training.loop import Progress
 from ui.retrain import report, workers
 
@@ -89,12 +89,14 @@ def test_a_worker_s_own_failures_are_keys_with_values(monkeypatch):
         "<div>⚠️ 학습에 실패했어요: ValueError: no such layer 이전 모델은 그대로 남아 있어요.</div>"
 
     def absent(kind):
-        raise FileNotFoundError("MNIST is not in data")
+        raise MissingData("Fashion-MNIST", "/srv/data/FashionMNIST/raw", "there is no connection to download it")
 
     monkeypatch.setattr(workers, "dataset", absent)
     failed = workers.run_one(2, "dnn", SETTINGS, queue.SimpleQueue(), SimpleNamespace(value=0))
-    assert failed == Message("retrain.no_data", {"error": "MNIST is not in data"})
-    assert "데이터셋이 필요한데, 여기에 없어요: MNIST is not in data" in report.failed(failed, language="ko")
+    assert failed == Message("retrain.no_data", {"what": "Fashion-MNIST"})  # the server's folder stays in its log
+    assert report.failed(failed).startswith("<div>⚠️ Retraining this model needs Fashion-MNIST, which this server "
+                                            "does not have and cannot download now.")
+    assert "Fashion-MNIST 데이터셋이 필요한데, 이 서버에는 없고" in report.failed(failed, language="ko")
 
 
 def test_a_run_past_its_time_limit_stops_keeps_its_best_weights_and_says_why(monkeypatch):

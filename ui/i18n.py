@@ -25,8 +25,8 @@ from gradio.i18n import I18nData
 import i18n
 from i18n import COOKIE, DEFAULT, LANGUAGES, TABS, class_name, kind_title, say
 
-__all__ = ["CLASS_NAMES", "DEFAULT", "I18N", "KIND_TITLES", "LANGUAGES", "TABS", "Texts", "class_name", "kind_title",
-           "language", "say", "static", "switch", "translated", "wire"]
+__all__ = ["CLASS_NAMES", "DEFAULT", "I18N", "KIND_TITLES", "LANGUAGES", "TABS", "Texts", "class_name", "examples",
+           "kind_title", "language", "say", "static", "switch", "translated", "wire"]
 
 
 
@@ -37,7 +37,9 @@ def tables(catalogue: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
             for code, texts in catalogue.items()}
 
 
-I18N = gr.I18n(**tables(i18n.CATALOGUE))  # app.py passes it to launch()
+# app.py passes it to launch(). Besides the app's own keys it holds "common.complete", which gradio 6.31's status
+# tracker says to screen readers when an event finishes but its own tables lack (a hidden live region read the key).
+I18N = gr.I18n(**tables(i18n.CATALOGUE))
 
 
 class Texts(i18n.Texts):
@@ -69,6 +71,15 @@ def translated(text, language: str) -> str:
     if isinstance(text, I18nData):
         return I18N.translations.get(language, {}).get(text.key) or I18N.translations[DEFAULT].get(text.key, text.key)
     return str(text)
+
+
+def examples(samples: list, inputs: list, label: I18nData) -> gr.Examples:
+    """gr.Examples under a translated heading (gradio's own "Examples" stays English) and without column headers:
+    gradio 6.31 makes them from the inputs' labels and translates a component's label, info, placeholder,
+    description, title and value only, so I18nData labels showed as raw `__i18n__{…}` text."""
+    made = gr.Examples(samples, inputs, label=label)
+    made.dataset.headers = []
+    return made
 
 
 # the registry's kinds and classes, as gradio components show them (i18n says them in a handler's text)

@@ -20,6 +20,7 @@ import gradio as gr
 from gradio.utils import get_upload_folder
 from PIL import Image
 
+from i18n import particles
 from ui import i18n
 
 MAX_TEXT_CHARS = 2_000  # the text boxes' own limit; a film review is a few hundred characters
@@ -154,12 +155,7 @@ def _topic(name: str, language: str) -> str:
     """`name` as a sentence's topic: in Korean with 은 after a final consonant, else 는 ("파일은", "이미지는")."""
     if language != "ko" or not name:
         return name
-    last = name[-1]
-    if "가" <= last <= "힣":
-        closed = (ord(last) - ord("가")) % 28 != 0
-    else:  # a digit or a Latin letter, as it is read aloud: 영, 일, 삼, 육, 칠, 팔; 엘, 엠, 엔, 알
-        closed = last.lower() in "013678lmnr"
-    return name + ("은" if closed else "는")
+    return particles.after(name, "은(는)")
 
 
 def _show(value) -> str:

@@ -70,6 +70,18 @@ def tidy(folder: Path):
         raise
 
 
-def missing(what: str, folder: Path, why: str) -> FileNotFoundError:
-    return FileNotFoundError(f"{what} is not in {folder} and {why}. Point --data-dir or DATA_DIR at a folder "
-                             "that holds it (see the README's Data section).")
+class MissingData(FileNotFoundError):
+    """A data set that is not here. str() names the folder, for the command line and the server's log; `what` names
+    only the data set, for a page every visitor sees. It crosses a process queue whole (the lessons' workers)."""
+
+    def __init__(self, what: str, folder: Path | str, why: str):
+        super().__init__(f"{what} is not in {folder} and {why}. Point --data-dir or DATA_DIR at a folder that holds "
+                         "it (see the README's Data section).")
+        self.what, self.folder, self.why = what, str(folder), why
+
+    def __reduce__(self):
+        return type(self), (self.what, self.folder, self.why)
+
+
+def missing(what: str, folder: Path, why: str) -> MissingData:
+    return MissingData(what, folder, why)

@@ -183,8 +183,12 @@ def make_handlers(state: AppState) -> dict:
         return (gr.update(choices=choices, value=choices[0][1] if choices else None),
                 _table([], i18n.language(request)) if blank else gr.update())
 
+    def board_cleared(request: gr.Request = None):
+        """An empty board: what a refused board_show leaves on screen (else the last class's board stayed there)."""
+        return "", _table([], i18n.language(request)), None
+
     return dict(board_create=board_create, board_post=board_post, board_show=board_show, board_delete=board_delete,
-                board_close=board_close, runs_to_post=runs_to_post)
+                board_close=board_close, runs_to_post=runs_to_post, board_cleared=board_cleared)
 
 
 def _table(rows: list, language: str) -> dict:
@@ -246,19 +250,28 @@ def plot(found: list, study: str, *, language: str = "en") -> go.Figure:
     for p in found:
         if (value := setting_of(p, study)) is not None:
             by_value.setdefault(value if numeric else str(value), []).append(p.test_accuracy)
+    xs = sorted(by_value, key=_number_or_text)
     if by_value:
-        xs = sorted(by_value, key=_number_or_text)
         fig.add_trace(go.Scatter(x=xs, y=[sum(by_value[x]) / len(by_value[x]) for x in xs], mode="lines+markers",
                                  name=T.say("class_mean", language), line=dict(color="#6b7280", dash="dash")))
     if numeric and study in settings.SETTINGS and settings.SETTINGS[study].log10:
-        fig.update_xaxes(type="log")
+        # ticks at the values posted, written out: plotly's own log ticks read "3 … 0.01 … 3" over 0.003–0.03
+        fig.update_xaxes(type="log", tickvals=xs, ticktext=[_shown(x) for x in xs])
     elif not numeric:
         fig.update_xaxes(type="category")
     study_name = STUDY_NAMES.say(study, language)
     fig.update_xaxes(title_text=study_name)
-    fig.update_yaxes(title_text=T.say("accuracy_axis", language), tickformat=".0%")
+    fig.update_yaxes(title_text=T.say("accuracy_axis", language), tickformat=_percent_format(found))
     fig.update_layout(title=T.say("plot_title", language, study=study_name))
     return layout(fig, 380)
+
+
+def _percent_format(found: list) -> str:
+    """A tick format with as many decimals as the spread of the accuracies needs: with whole percents, posts
+    between 79.2% and 80.6% put the ticks 80%, 80%, 79%… on the axis."""
+    accuracies = [p.test_accuracy for p in found]
+    spread = max(accuracies) - min(accuracies) if accuracies else 1.0
+    return ".0%" if spread >= 0.1 else ".1%" if spread >= 0.005 else ".2%"
 
 
 def _kind_title(kind: str):
@@ -311,9 +324,11 @@ def build(state: AppState, session: gr.State) -> dict:
     create.click(handlers["board_create"], [title, study], [created, code, key], api_name="board_create", **raw)
     post.click(handlers["board_post"], [code, nickname, run], message, api_name="board_post", **raw).success(
         handlers["board_show"], shown, board, api_name=False, **showing)
-    show.click(handlers["board_show"], shown, board, api_name="board_show", **showing)
+    show.click(handlers["board_show"], shown, board, api_name="board_show", **showing).failure(
+        handlers["board_cleared"], None, board, api_name=False, queue=False)
     for control in (sort, model):
-        control.input(handlers["board_show"], shown, board, api_name=False, **showing)
+        control.input(handlers["board_show"], shown, board, api_name=False, **showing).failure(
+            handlers["board_cleared"], None, board, api_name=False, queue=False)
     delete.click(handlers["board_delete"], [code, key, post_number], teacher_note, api_name="board_delete",
                  **raw).success(handlers["board_show"], shown, board, api_name=False, **showing)
     close.click(handlers["board_close"], [code, key], teacher_note, api_name="board_close", **raw).success(

@@ -97,7 +97,7 @@ class Handlers:
             if not check.looks_like_digit:
                 # the empty span greys the guesses (tab 1's CSS); the notice itself is the text
                 verdict = ("<span class='not-a-digit'></span>" +
-                           T.say("not_a_digit", language, reason=check.reason, verdict=verdict))
+                           T.say("not_a_digit", language, sure=1 - check.score, verdict=verdict))
         cnn, dnn = self.state.model("cnn", request), self.state.model("dnn", request)
         norm = (cnn or dnn).config if (cnn or dnn) is not None else models.DNNConfig()
         steps = as_html_image(digits.strip(pre, norm.mean, norm.std), digits.strip_alt(language=language))

@@ -29,6 +29,7 @@ from gradio.i18n import I18nData
 import lessons
 from figures import plots
 from lessons.controls import ORIGIN, Control
+from training.datasets import MissingData
 from ui import history, i18n, inputs
 from ui.lessons import runner
 from ui.lessons.catalogue import LESSONS, Lesson
@@ -47,7 +48,8 @@ def stream(results: Iterator[lessons.Result], show: Callable, figures: int, *, l
     """A lesson's results as (text, *figures) outputs, each shown in `language` as it comes (`show`: the lesson's,
     lessons/); while it runs, figures it has not drawn yet stay as they are.
 
-    A missing data set (FileNotFoundError from training.datasets) becomes the lesson's text."""
+    A missing data set (training.datasets' MissingData) becomes the lesson's text, naming the data set but not the
+    server's folder."""
     try:
         for result in results:
             said = show(result, language)
@@ -57,8 +59,8 @@ def stream(results: Iterator[lessons.Result], show: Callable, figures: int, *, l
             text = (said.text if result.done
                     else T.say("running", language, text=said.text, seconds=f"{result.seconds:.0f}"))
             yield text, *shown
-    except FileNotFoundError as error:
-        yield T.say("no_data", language, error=error), *([None] * figures)
+    except MissingData as error:
+        yield T.say("no_data", language, what=error.what), *([None] * figures)
 
 
 def _origin_models(state: AppState, origin: str, request: gr.Request | None, language: str

@@ -96,10 +96,25 @@ class Handlers:
             url = api.create_repo(repo_id, private=True, exist_ok=True)
             api.upload_folder(repo_id=repo_id, folder_path=entry.folder / f"{kind}-retrained")
         except Exception as error:  # network, authentication and permission errors all come back as text
+            if no_network(error):
+                return report.say("push_offline", language)
             message = str(error).replace(token, "***")
             return report.say("push_failed", language,
                               error=f"{type(error).__name__}: {message.splitlines()[0] if message else ''}")
         return report.say("pushed", language, repo=repo_id, url=url)
+
+
+def no_network(error: BaseException) -> bool:
+    """Whether `error`, or one it came from, is a failure to reach the network: a socket error (no DNS, refused,
+    timed out) or the HTTP client's own network and timeout errors (httpx's ConnectError "Name or service not known"
+    is what a push from a server without a connection raised), or huggingface_hub's offline mode."""
+    seen = 0
+    while error is not None and seen < 10:
+        names = {cls.__name__ for cls in type(error).__mro__}
+        if isinstance(error, OSError) or names & {"NetworkError", "TimeoutException", "OfflineModeIsEnabled"}:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 # /train's parameters, which gradio reads for the API's names and for where to pass the request: the kind, the

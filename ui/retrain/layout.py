@@ -2,6 +2,7 @@
 import gradio as gr
 
 from models import registry
+from training import datasets
 from ui import i18n, settings
 from ui.retrain import report, runs
 from ui.retrain.handlers import Handlers, controls_for
@@ -15,9 +16,15 @@ FIRST_LR_NOTE = report.T.static("learning_rate", lr=LR.to_setting(LR.default))
 
 
 def _kind_choices() -> list[tuple]:
-    """(title, kind) for the model dropdown: the title in the browser's language, the value the kind."""
+    """(title, kind) for the model dropdown: the title in the browser's language, the value the kind; only kinds
+    whose data set is in the data folder (or one the server downloads itself: training.datasets.on_hand)."""
     return [(i18n.KIND_TITLES[kind] if kind in i18n.KIND_TITLES else registry.get(kind).title, kind)
-            for kind in registry.retrainable()]
+            for kind in registry.retrainable() if offered(kind)]
+
+
+def offered(kind: str) -> bool:
+    name = registry.get(kind).dataset
+    return name in datasets.OFFERED_WITHOUT_FILES or datasets.on_hand(name)
 
 
 def lr_note(log_lr: float, request: gr.Request = None) -> str:

@@ -26,6 +26,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ import torch
 
 from i18n import Message
 from models import registry
-from training.datasets import Split
+from training.datasets import MissingData, Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
@@ -119,8 +120,9 @@ def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examp
         finished = train(kind, settings, lambda progress: reports.put((run, progress)),
                          lambda: cancelled.value >= run or (app is not None and not app.is_alive())
                          or time.monotonic() > deadline, data)
-    except MissingData as error:
-        return Message("retrain.no_data", {"error": str(error)})
+    except MissingData as error:  # the page names the data set; the server's log, its folder too
+        print(f"warning: a {kind} run has no data: {error}", file=sys.stderr)
+        return Message("retrain.no_data", {"what": error.what})
     except TrainingDiverged as error:
         return error.message
     except Exception as error:  # anything else still ends the run with a message, never a hang
@@ -131,10 +133,6 @@ def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examp
     return finished
 
 
-class MissingData(FileNotFoundError):
-    """The data set of a kind is not here (run_one reports it as retrain.no_data)."""
-
-
 def train(kind: str, settings: dict, on_progress, should_stop, data: Examples | None = None) -> Finished:
     """One run of `kind` with `settings` (see training.settings; plus `subset`) on this process's device.
 
@@ -143,10 +141,7 @@ def train(kind: str, settings: dict, on_progress, should_stop, data: Examples | 
     examples are used.
     """
     if data is None:
-        try:
-            data = dataset(kind)
-        except FileNotFoundError as error:
-            raise MissingData(str(error)) from None
+        data = dataset(kind)  # MissingData when its data set is not here (run_one reports it as retrain.no_data)
     splits, vocab = data
     device = pick_device()
     config, fit_config = configs(kind, settings, vocab)

@@ -1,6 +1,6 @@
 """Tab 2's handlers: a sentence read by the three recurrent models of its language (labels, the words they know,
-the per-word trace), and two sentences compared by the cosine of their vectors. Each answers in the request's
-language.
+the per-word trace), and two sentences compared by the cosine of their vectors, each measured from the model's mean
+vector of training sentences (ui/sentiment/centres.py). Each answers in the request's language.
 """
 import itertools
 
@@ -10,7 +10,7 @@ from figures import plots
 from models import registry
 from models.rnn import cosine_similarity, prefix_trace
 from ui import i18n, inputs
-from ui.sentiment import reading
+from ui.sentiment import centres, reading
 from ui.state import AppState
 
 T = i18n.Texts("sentiment-answer")
@@ -73,6 +73,8 @@ class Handlers:
         note = " ".join(notes) or T.say("all_known", language, count=len(tokens), unit=units)
         if heading := reading.language_note(text, reader, language=language):
             note = f"{heading} {note}"
+        if turn := reading.contrast_note(text, reader, language=language):
+            note = f"{note} {turn}"
         steps = ["".join(map(reading.shown, word)) for word in words] if reader != "en" else tokens
         return note, *labels, highlighted, plots.token_trace(steps, traces, language=language)
 
@@ -90,7 +92,7 @@ class Handlers:
             model = self.state.model(kind, request)
             if model is None:
                 continue
-            cosine = cosine_similarity(model, first, second)
+            cosine = cosine_similarity(model, first, second, centres.centre(model, reader))
             rows.append(f"| {kind.upper()} | {cosine:+.3f} | {_similarity_words(cosine, language)} |")
         if not rows:
             return T.say("no_sentence_model", language, which=_language_word(reader, language))
@@ -107,11 +109,17 @@ def _language_word(reader: str, language: str = "en") -> str:
     return reading.language_name(reader, language=language) + " "
 
 
+# Bands of the cosine measured from the training sentences' mean (ui/sentiment/centres.py). On the shipped models
+# (tests/test_handlers.py): paraphrases +0.73 to +0.99; reviews of opposite opinions −0.50 to −0.92; a review beside a
+# plain fact −0.21 to +0.01.
+VERY_SIMILAR, SIMILAR, OPPOSITE = 0.6, 0.3, -0.3
+
+
 def _similarity_words(cosine: float, language: str = "en") -> str:
-    if cosine > 0.8:
-        return T.say("same_direction", language)
-    if cosine > 0.4:
+    if cosine >= VERY_SIMILAR:
+        return T.say("very_similar", language)
+    if cosine >= SIMILAR:
         return T.say("similar", language)
-    if cosine > -0.4:
+    if cosine > OPPOSITE:
         return T.say("unrelated", language)
     return T.say("opposite", language)

@@ -4,21 +4,22 @@ import gradio as gr
 from models import registry
 from ui import i18n
 from ui.inputs import MAX_TEXT_CHARS
-from ui.sentiment.handlers import Handlers
+from ui.sentiment import centres
+from ui.sentiment.handlers import OPPOSITE, SIMILAR, VERY_SIMILAR, Handlers
 from ui.sentiment.handlers import T as ANSWERS
 from ui.state import AppState
 
 T = i18n.Texts("sentiment-tab")
 UNKNOWN = "#d1d5db"  # the unknown words' grey, under the category's name in each language (handlers.py)
 
-EXAMPLE_PAIRS = [
+EXAMPLE_PAIRS = [  # in each language: similar, opposite, unrelated (tests/test_i18n_draw_sentiment.py PAIRS)
     ["a gorgeous , witty , seductive movie .", "a charming and funny film ."],
     ["a gorgeous , witty , seductive movie .", "the plot is a dull , tedious mess ."],
-    ["i loved every minute of it", "i hated every minute of it"],
-    ["the acting is wonderful", "the weather was cloudy on tuesday"],
+    ["a masterpiece", "the movie is two hours long"],
     # Korean pairs are read by the Korean models (chosen by the script)
     ["배우들 연기가 정말 최고였어요", "스토리도 탄탄하고 재밌네요"],
     ["배우들 연기가 정말 최고였어요", "시간 아깝다 진짜 지루함"],
+    ["최고의 명작", "상영 시간은 두 시간이다"],
 ]
 EXAMPLE_SENTENCES = [
     "a masterpiece of quiet , understated beauty .",
@@ -40,7 +41,7 @@ def build(state: AppState, session: gr.State) -> None:
                 sentence = gr.Textbox(label=T["sentence"], lines=2, max_length=MAX_TEXT_CHARS,
                                       value=EXAMPLE_SENTENCES[1])
                 analyse = gr.Button(T["analyse"], variant="primary")
-                gr.Examples([[s] for s in EXAMPLE_SENTENCES], [sentence])
+                i18n.examples([[s] for s in EXAMPLE_SENTENCES], [sentence], T["examples"])
             with gr.Column():
                 note = gr.Markdown(elem_id="sentiment-note")
                 with gr.Row():
@@ -54,12 +55,13 @@ def build(state: AppState, session: gr.State) -> None:
                       concurrency_limit=8)
         sentence.submit(handlers.predict_sentiment, [sentence, session], outputs, api_name=False, concurrency_limit=8)
 
-        gr.Markdown(T["similarity"])
+        gr.Markdown(T.static("similarity", count=len(centres.training_sentences("en")), very_similar=VERY_SIMILAR,
+                             similar=SIMILAR, opposite=f"{OPPOSITE:+g}".replace("-", "−")))
         with gr.Row():
             first = gr.Textbox(label=T["first"], value=EXAMPLE_PAIRS[0][0], max_length=MAX_TEXT_CHARS)
             second = gr.Textbox(label=T["second"], value=EXAMPLE_PAIRS[0][1], max_length=MAX_TEXT_CHARS)
         compare = gr.Button(T["compare"])
         similarity = gr.Markdown(elem_id="similarity")
-        gr.Examples(EXAMPLE_PAIRS, [first, second])
+        i18n.examples(EXAMPLE_PAIRS, [first, second], T["example_pairs"])
         compare.click(handlers.compare_sentences, [first, second, session], similarity, api_name="compare_sentences",
                       concurrency_limit=8)

@@ -3,13 +3,16 @@
 The per-word trace runs the model on every prefix of the sentence ("the",
 "the film", "the film is", ...) in one batch, so it shows how the positive
 probability moves as the model reads each word. Similarity is the cosine of
-the two sentence embeddings — the vectors each model's classifier reads.
+the two sentence embeddings — the vectors each model's classifier reads —
+each measured from the model's mean vector of training sentences (centres.py).
 
 A sentence is read by the models of its script's language: Korean when it has
 Hangul and at most twice as many Latin letters as Hangul ones, else English.
 Korean models read subword pieces (models/korean.py), so their trace moves
 word by word (space to space) while the unknown pieces are marked one by one.
 """
+import re
+
 from models import korean
 from models.registry import LANGUAGES
 from models.text import MAX_TOKENS, tokenize
@@ -51,6 +54,17 @@ def pair_note(first: str, second: str, reader: str, *, language: str = "en") -> 
         return T.say("pair", language, first=T.say(first_language, language), second=T.say(second_language, language),
                      reader=T.say(reader, language))
     return language_note(f"{first}\n{second}", reader, language=language)
+
+
+# Where a Korean review turns ("…지만", "…는데", "…줄 알았는데"): the Korean models follow surface words and often
+# miss the turn; the note says so with an example, which tests/test_korean.py reads with the shipped models.
+CONTRAST = re.compile(r"지만|[는은]데|줄 ?알았")
+
+
+def contrast_note(text: str, reader: str, *, language: str = "en") -> str | None:
+    """A warning, in `language`, when the Korean models read `text` and it turns at a contrast ending."""
+    found = CONTRAST.search(text or "") if reader == "ko" else None
+    return T.say("contrast", language, marker=found[0]) if found else None
 
 
 def language_name(code: str, *, language: str = "en") -> str:
