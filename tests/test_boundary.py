@@ -164,7 +164,7 @@ def test_a_bad_csv_through_the_raw_api_gets_the_line_and_the_server_goes_on(app_
 # ---- the plane in a real browser -----------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_a_student_places_points_with_the_mouse_and_the_keyboard_and_trains_on_them(context_in, app_url):
+def test_a_student_places_points_with_the_mouse_and_the_keyboard_and_trains_on_them(context_in, app_url, shots):
     import i18n
     from tests.pages import open_app
     from ui.lessons.catalogue import LESSONS
@@ -210,3 +210,5 @@ def test_a_student_places_points_with_the_mouse_and_the_keyboard_and_trains_on_t
     text = page.locator("#text-boundary").inner_text()
     assert "of its 6 training points" in text and "of the 2 test points" in text, text
     assert page.locator("#plot-boundary-0 .js-plotly-plot").is_visible()
+    page.wait_for_timeout(500)  # let plotly finish drawing before the picture
+    page.locator("#lesson-boundary").screenshot(path=shots / "lesson-boundary-own.png")
