@@ -247,4 +247,5 @@ paint();
 
 def plane(**kwargs) -> gr.HTML:
     """The plane as a component; its value is the points as CSV text (lessons/points.py), "" with none."""
-    return gr.HTML("", html_template=TEMPLATE, css_template=CSS, js_on_load=JS, show_label=True, **kwargs)
+    return gr.HTML("", html_template=TEMPLATE, css_template=CSS, js_on_load=JS, container=True, show_label=True,
+                   **kwargs)
