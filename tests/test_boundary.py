@@ -53,9 +53,9 @@ def test_at_the_ends_of_its_controls_the_text_says_the_runs_own_numbers(settings
     if diverged:
         return
     gap = 100 * (v["accuracy"] - v["test_accuracy"])
-    assert (f"score {gap:.1f} points lower" in english) == (gap > 5)
+    assert (f"scores {gap:.1f} points lower" in english) == (gap > 5)
     assert ("within 5 points" in english) == (abs(gap) <= 5)
-    assert ("score higher" in english) == (gap < -5)
+    assert ("scores higher" in english) == (gap < -5)
     assert ("straight line" in english) == (settings["hidden"] == 0)
     circles_rule = "circles need at least 3 hidden units" in english
     assert circles_rule == (settings["dataset"] == "circles" and settings["layers"] == 1 and settings["hidden"] > 0)
