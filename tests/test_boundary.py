@@ -200,6 +200,13 @@ def test_a_student_places_points_with_the_mouse_and_the_keyboard_and_trains_on_t
     assert plane.get_attribute("aria-describedby") == "plane-help" and "arrow keys" in page.locator(
         "#plane-help").inner_text()
 
+    csv = page.locator("#points-points textarea")
+    csv.fill(csv.input_value() + "\n2, two, 1")  # a line the server cannot take is named as soon as it is entered
+    csv.blur()
+    page.get_by_text("Line 9 (2, two, 1): y is “two”, not a number.").wait_for()
+    assert csv.input_value().endswith("1.5, -0.5, 1\n2, two, 1")  # nothing the student typed is lost
+    csv.fill("\n".join(lines))
+    csv.blur()
     mine = page.locator("#lesson-boundary").get_by_role("radio", name="your points")
     page.wait_for_function("el => el.checked", arg=mine.element_handle())  # placing a point chose them
     page.locator("#run-boundary").click()

@@ -189,7 +189,7 @@ def _lesson_tab(state: AppState, lesson: Lesson, extra_inputs: list) -> None:
         for control, value in zip(controls, values, strict=True):
             if control.selects:  # e.g. placing a point picks "your points" as the data set
                 target, chosen = control.selects
-                value.input(_setter(chosen), None, by_name[target], api_name=False, queue=False)
+                value.input(_selecting(control, chosen), value, by_name[target], api_name=False)
         defaults = [control.default for control in controls]
         reset.click(lambda: defaults if len(defaults) > 1 else defaults[0], None, values, api_name=False, queue=False)
         ran = run.click(handler(lesson, state), values + extra_inputs, [text, *plots], api_name=f"{lesson.key}_lesson",
@@ -200,8 +200,15 @@ def _lesson_tab(state: AppState, lesson: Lesson, extra_inputs: list) -> None:
         ran.success(record, values, None, api_name=False, queue=False)
 
 
-def _setter(value) -> Callable:
-    return lambda: value
+def _selecting(control: Control, chosen) -> Callable:
+    """The listener of a student's edit of `control`: checks the value (a refusal, such as a point list's bad line,
+    is shown at once rather than at Run) and sets the control its `selects` names to `chosen`."""
+
+    def select(value, request: gr.Request):
+        checked((control,), [value], i18n.language(request))
+        return chosen
+
+    return select
 
 
 def _english(text) -> str:

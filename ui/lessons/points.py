@@ -55,7 +55,7 @@ TEMPLATE = f"""
 """
 
 CSS = """
-.plane { display: flex; flex-direction: column; align-items: center; gap: 8px; }
+.plane { display: flex; flex-direction: column; align-items: center; gap: 8px; padding-top: 32px; }
 .plane canvas { width: min(100%, 360px); aspect-ratio: 1; background: #fff; border: 2px solid #9ca3af;
                 border-radius: 8px; touch-action: none; cursor: crosshair; }
 .plane canvas:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
