@@ -215,7 +215,7 @@ def figures(v: dict, *, language: str = "en") -> tuple[go.Figure, go.Figure]:
                 x=x[chosen, 0], y=x[chosen, 1], mode="markers",
                 name=T.say("cls_test" if tested else "cls", language, label=label),
                 marker=dict(color="white" if tested else colour, size=8, symbol=symbol,
-                            line=dict(color=colour if tested else "white", width=2 if tested else 1))))
+                            line=dict(color=colour if tested else "white", width=2 if tested else 1.5))))
     if not v["own"]:  # the presets are standardised: one unit is one unit both ways
         boundary.update_yaxes(scaleanchor="x")
     boundary.update_yaxes(range=[ys[0], ys[-1]])
