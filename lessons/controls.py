@@ -11,7 +11,9 @@ from it too. Nothing here knows about gradio.
 """
 from dataclasses import dataclass, field
 
-KINDS = ("whole", "float", "choice", "flag", "text")  # a slider of whole numbers or floats, a radio, a checkbox, text
+# a slider of whole numbers or floats, a radio, a checkbox, text, and labelled points on a plane (as the CSV text
+# lessons/points.py reads: the Lessons tab shows a plane to click and a box to paste into, ui/lessons/points.py)
+KINDS = ("whole", "float", "choice", "flag", "text", "points")
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Control:
     shown: tuple[str, ...] = ()  # keys of the choices' words on the page, one per choice; the values when empty
     aliases: dict[str, str] = field(default_factory=dict)  # values the API took before, and the choice each means now
     label_values: dict = field(default_factory=dict)  # the label's {fields}, known when the page is built
+    # (control, value): what a student's edit of this one sets another to, e.g. placing a point picks "own" points
+    selects: tuple[str, str] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:

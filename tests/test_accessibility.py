@@ -91,7 +91,7 @@ def test_lines_that_share_a_plot_differ_in_dash_or_marker_too():
     for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming")):  # as the lessons draw their lines
         looks = {(style.styled(n)["line"]["dash"], style.styled(n)["marker"]["symbol"]) for n in names}
         assert len(looks) == len(names), names
-    fig, _ = boundary.figures(*_boundary_inputs())
+    fig, _ = boundary.figures(_boundary_inputs())
     symbols = {t.marker.symbol for t in fig.data if t.type == "scatter"}
     assert len(symbols) == 2  # the two classes differ in shape as well as in colour
 
@@ -106,7 +106,8 @@ def _boundary_inputs():
     x = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
     with torch.no_grad():
         probability = model(grid).reshape(len(axis), len(axis)).numpy()
-    return x, (x[:, 0] > 0).astype(int), axis, probability, [0.7, 0.5], 2
+    return {"points": x, "labels": (x[:, 0] > 0).astype(int), "held": np.arange(20) % 4 == 0, "xs": axis, "ys": axis,
+            "probability": probability, "losses": [0.7, 0.5], "step": 2, "own": False}
 
 
 # ---- text alternatives ------------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def test_every_figure_of_the_app_carries_a_summary_of_what_it_shows():
 
 
 def test_a_figure_without_its_own_summary_is_described_from_its_title_and_data():
-    fig, curve = boundary.figures(*_boundary_inputs())
+    fig, curve = boundary.figures(_boundary_inputs())
     plots.described(fig)
     text = fig.layout.meta["summary"]
     assert text.startswith("Decision boundary after step 2") and "A picture of 9 × 9 values" in text

@@ -307,19 +307,21 @@ def test_a_control_added_to_a_declaration_is_a_widget_an_api_parameter_a_check_a
     slider = event.inputs[-1]
     assert isinstance(slider, gr.Slider) and (slider.minimum, slider.maximum, slider.step, slider.value) == (0, 9, 1, 0)
     parameters = demo.get_api_info()["named_endpoints"]["/boundary_lesson"]["parameters"]
-    assert [p["parameter_name"] for p in parameters] == ["dataset", "hidden", "lr", "noise", "steps", "seed"]
+    names = ["dataset", "hidden", "lr", "noise", "steps", "layers", "points", "seed"]
+    assert [p["parameter_name"] for p in parameters] == names
     assert parameters[-1]["parameter_default"] == 0
 
     run = event.fn
     with pytest.raises(gr.Error, match="random seed must be a whole number from 0 to 9, not 12"):
-        list(run("moons", 8, 0.5, 0.2, 20, 12))
-    other, same = list(run("moons", 8, 0.5, 0.2, 20, 3))[-1][0], list(run("moons", 8, 0.5, 0.2, 20, 0))[-1][0]
+        list(run("moons", 8, 0.5, 0.2, 20, 1, "", 12))
+    other = list(run("moons", 8, 0.5, 0.2, 20, 1, "", 3))[-1][0]
+    same = list(run("moons", 8, 0.5, 0.2, 20, seed=0))[-1][0]  # the controls added since keep their defaults
     assert other != same == list(tab.handler(tab.LESSON["boundary"])("moons", 8, 0.5, 0.2, 20, seed=0))[-1][0]
 
     (reset,) = [fn for fn in demo.fns.values() if fn.outputs == event.inputs and not fn.inputs]
-    assert reset.fn() == ["moons", 8, 0.5, 0.2, 800, 0]
+    assert reset.fn() == ["moons", 8, 0.5, 0.2, 800, 1, "", 0]
     (record,) = [fn for fn in demo.fns.values() if fn.inputs == event.inputs and fn.fn.__name__ == "record"]
-    record.fn(type("Request", (), {"session_hash": "a student"})(), "moons", 8, 0.5, 0.2, 20, 3)
+    record.fn(type("Request", (), {"session_hash": "a student"})(), "moons", 8, 0.5, 0.2, 20, 1, "", 3)
     assert state.history.runs("a student")[-1].settings["random seed"] == 3
 
 

@@ -9,7 +9,8 @@ Three layers, each named in the README's "Limits" section:
   largest legitimate body is a drawing, at most ink.strokes.MAX_VALUE_CHARS characters; uploads go to
   /gradio_api/upload, which gradio limits by size itself (launch's max_file_size).
 - `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
-  request whose data has the wrong number of values is refused without echoing them; a session may have one
+  request whose data has the wrong number of values is refused without echoing them (one that leaves out inputs
+  at the end that have initial values gets those, as gradio_client sends them); a session may have one
   training and one lesson run waiting or running (PER_SESSION); one address may have PER_ADDRESS of each waiting
   (a client invents sessions at will); and each pool of events has its own bound on waiting events (WAITING), so a
   flood of slow lessons fills at most the lessons' line, never the one digits wait in.
@@ -230,6 +231,14 @@ def _refused(message: str) -> tuple:
     return False, [{"__type__": "validate", "is_valid": False, "message": message}], "validator_error"
 
 
+def _defaults(inputs) -> list:
+    """The initial values of `inputs`, the ones a client may leave out at the end of a request (gradio_client fills
+    them in the same way, from the API's `parameter_default`: a control added to a lesson keeps older calls
+    working); [] when one of them has none."""
+    values = [getattr(block, "value", None) for block in inputs]
+    return [] if any(value is None for value in values) else values
+
+
 def _pool_events(queue, concurrency_id: str) -> list:
     """The events of one pool: waiting ones, then those running."""
     waiting = queue.event_queue_per_concurrency_id.get(concurrency_id)
@@ -245,6 +254,8 @@ def cap_queue(demo: gr.Blocks) -> None:
     async def capped(body, request, username):
         language = _language(request.headers)
         fn = demo.fns.get(body.fn_index) if body.fn_index is not None else None
+        if fn is not None and isinstance(body.data, list) and len(body.data) < len(fn.inputs):
+            body.data = body.data + _defaults(fn.inputs[len(body.data):])
         if fn is not None and isinstance(body.data, list) and len(body.data) != len(fn.inputs):
             return _refused(T.say("arity", language, wanted=len(fn.inputs), got=len(body.data)))
         pool = getattr(fn, "concurrency_id", None)

@@ -29,9 +29,10 @@ from gradio.i18n import I18nData
 import lessons
 from figures import plots
 from lessons.controls import ORIGIN, Control
+from lessons.points import PointsError, parse
 from training.datasets import MissingData
 from ui import history, i18n, inputs
-from ui.lessons import runner
+from ui.lessons import points, runner
 from ui.lessons.catalogue import LESSONS, Lesson
 from ui.state import AppState
 
@@ -99,6 +100,12 @@ def checked(controls: tuple[Control, ...], values: list, language: str) -> dict:
                                  control.refused_as, control.choices)
         elif control.kind == "flag":
             value = check.flag(value, control.refused_as)
+        elif control.kind == "points":  # read here to name a bad line; the lesson reads the same text again
+            value = inputs.text(value)
+            try:
+                parse(value)
+            except PointsError as error:
+                raise gr.Error(error.message.say(language)) from None
         else:
             value = inputs.text(value)  # None and non-text count as empty: the lesson then uses its own
             if message := inputs.too_long(value, T.say(control.refused_as, language), language=language):
@@ -114,15 +121,18 @@ def handler(lesson: Lesson, state: AppState | None = None) -> Callable:
     in the request's language."""
     experiment = lesson.experiment
     controls = experiment.CONTROLS
-    names = [control.name for control in controls] + (["session"] if lesson.drawing else [])
+    given_defaults = {control.name: control.default for control in controls} | ({"session": None} if lesson.drawing
+                                                                                   else {})
     # gradio reads a handler's parameters for the API's names and for where to pass the request: these are the
     # controls', however many the lesson declares
     signature = inspect.Signature(
-        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names] +
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+         for name, default in given_defaults.items()] +
         [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)])
 
     def run_lesson(*args, **kwargs) -> Iterator[tuple]:
         given = signature.bind(*args, **kwargs)
+        given.apply_defaults()
         request = given.arguments.get("request")
         language = i18n.language(request)
         settings = checked(controls, [given.arguments[control.name] for control in controls], language)
@@ -161,6 +171,8 @@ def widget(control: Control) -> gr.components.Component:
                         value=control.default, label=label(control))
     if control.kind == "flag":
         return gr.Checkbox(value=control.default, label=label(control))
+    if control.kind == "points":
+        return points.plane(label=label(control), elem_id=f"points-{control.name}")
     return gr.Textbox(value=control.default, lines=TEXT_LINES, max_lines=TEXT_LINES,
                       max_length=inputs.MAX_TEXT_CHARS, label=label(control))
 
@@ -175,6 +187,11 @@ def _lesson_tab(state: AppState, lesson: Lesson, extra_inputs: list) -> None:
             reset = gr.Button(T["reset"], size="sm")
         text = gr.Markdown(elem_id=f"text-{lesson.key}")
         plots = [gr.Plot(show_label=False, elem_id=f"plot-{lesson.key}-{i}") for i in range(lesson.figures)]
+        by_name = dict(zip([control.name for control in controls], values, strict=True))
+        for control, value in zip(controls, values, strict=True):
+            if control.selects:  # e.g. placing a point picks "your points" as the data set
+                target, chosen = control.selects
+                value.input(_selecting(control, chosen), value, by_name[target], api_name=False)
         defaults = [control.default for control in controls]
         reset.click(lambda: defaults if len(defaults) > 1 else defaults[0], None, values, api_name=False, queue=False)
         ran = run.click(handler(lesson, state), values + extra_inputs, [text, *plots], api_name=f"{lesson.key}_lesson",
@@ -183,6 +200,17 @@ def _lesson_tab(state: AppState, lesson: Lesson, extra_inputs: list) -> None:
         record = history.lesson_recorder(state.history, lesson.key, T[f"{lesson.key}_title"],
                                          [_english(label(control)) for control in controls])
         ran.success(record, values, None, api_name=False, queue=False)
+
+
+def _selecting(control: Control, chosen) -> Callable:
+    """The listener of a student's edit of `control`: checks the value (a refusal, such as a point list's bad line,
+    is shown at once rather than at Run) and sets the control its `selects` names to `chosen`."""
+
+    def select(value, request: gr.Request):
+        checked((control,), [value], i18n.language(request))
+        return chosen
+
+    return select
 
 
 def _english(text) -> str:
