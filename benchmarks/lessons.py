@@ -5,7 +5,7 @@ The lessons train in the server's own process, so each must finish within
 reads its data set (MNIST or SST-2), which later runs reuse; both are printed:
 "first" includes the read, "again" is the median of the following runs.
 
-    python -m benchmarks.lessons --data-dir ../shared/datasets [--runs 3] [--threads 1]
+    python -m benchmarks.lessons --data-dir ../shared/datasets [--runs 3] [--threads 1] [--only metrics_lesson]
 """
 import argparse
 import os
@@ -17,7 +17,18 @@ import torch
 
 import lessons
 import models
-from lessons import boundary, crops, initialisation, overfitting, recurrent, regression, weights
+from lessons import (
+    boundary,
+    crops,
+    initialisation,
+    layers,
+    metrics,
+    optimisers,
+    overfitting,
+    recurrent,
+    regression,
+    weights,
+)
 from training.run import describe_device
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,6 +45,9 @@ def lesson_runs(dnn, cnn) -> dict:
         "5 regression_lesson": (regression, lambda: regression.run(**regression.DEFAULTS)),
         "6 overfit_lesson": (overfitting, lambda: overfitting.run(**overfitting.DEFAULTS)),
         "7 recurrent_lesson": (recurrent, lambda: recurrent.run(**recurrent.DEFAULTS)),
+        "8 optimiser_lesson": (optimisers, lambda: optimisers.run(**optimisers.DEFAULTS)),
+        "9 layers_lesson": (layers, lambda: layers.run(**layers.DEFAULTS)),
+        "10 metrics_lesson": (metrics, lambda: metrics.run(**metrics.DEFAULTS)),
     }
 
 
@@ -49,6 +63,7 @@ def main() -> None:
     parser.add_argument("--data-dir", help="folder holding MNIST/ and sst2/ (default: $DATA_DIR, else ./data)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each lesson; the first also reads the data")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the app uses 1)")
+    parser.add_argument("--only", nargs="*", default=[], help="time only these lessons (their api_names)")
     args = parser.parse_args()
     if args.data_dir:
         os.environ["DATA_DIR"] = args.data_dir
@@ -58,6 +73,8 @@ def main() -> None:
           f"torch {torch.__version__}; {args.runs} run(s) per lesson")
     print(f"{'lesson':<22}{'first (s)':>10}{'again, median (s)':>19}{'max (s)':>9}  within {BUDGET:g} s")
     for name, (lesson, run) in lesson_runs(dnn, cnn).items():
+        if args.only and name.split()[1] not in args.only:
+            continue
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()

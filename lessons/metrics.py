@@ -80,7 +80,7 @@ def run(threshold: float = DEFAULTS["threshold"], examples: int = DEFAULTS["exam
     with torch.no_grad():
         scores = torch.sigmoid(model(pixels(test_split.inputs[0]))[:, 0]).numpy()
     is_nine = (test_split.labels == POSITIVE).numpy()
-    fpr, tpr, _ = roc_curve(is_nine, scores)
+    fpr, tpr, _ = roc_curve(is_nine, scores, drop_intermediate=False)  # every threshold: the point is a vertex
     yield Result({"threshold": threshold, "examples": examples, "n": len(scores), "nines": int(is_nine.sum()),
                   "auc": float(roc_auc_score(is_nine, scores)), "roc": (fpr, tpr),
                   "baseline": float((~is_nine).mean())} | counts(scores, is_nine, threshold), clock())
