@@ -215,8 +215,7 @@ def modes_figure(train_probability: np.ndarray, eval_probability: np.ndarray, la
                  language: str = "en") -> go.Figure:
     """For the first TRACED test points: P(class 1) in each train()-mode pass (dots) and in eval() mode."""
     shown = np.arange(TRACED)
-    names = [T.say("point", language, n=i + 1, ring=T.say("inner" if labels[i] == 1 else "outer", language))
-             for i in shown]
+    names = [T.say("point_inner" if labels[i] == 1 else "point_outer", language, n=i + 1) for i in shown]
     fig = go.Figure(go.Scatter(x=np.repeat(names, PASSES), y=train_probability[:, shown].T.reshape(-1),
                                mode="markers", name=T.say("train_mode", language),
                                marker=dict(color=COLOURS["train"], symbol="circle", size=6, opacity=0.5)))
@@ -225,4 +224,6 @@ def modes_figure(train_probability: np.ndarray, eval_probability: np.ndarray, la
                                          line=dict(color="#111827", width=1))))
     fig.add_hline(y=0.5, line=dict(color="#6b7280", dash="dash"))
     fig.update_yaxes(range=[-0.02, 1.02], title_text=T.say("probability", language))
-    return layout(fig, 320, T.say("modes_title", language, passes=PASSES))
+    fig.update_xaxes(title_text=T.say("points_axis", language))
+    layout(fig, 360, T.say("modes_title", language, passes=PASSES))
+    return fig.update_layout(legend=dict(y=-0.3))

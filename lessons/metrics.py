@@ -103,9 +103,9 @@ def summary(v: dict, *, language: str = "en") -> str:
     precision = f"{v['precision']:.1%}" if v["precision"] is not None else T.say("undefined", language)
     rows = (("accuracy", f"{v['accuracy']:.1%}"), ("precision", precision), ("recall", f"{v['recall']:.1%}"),
             ("f1", f"{v['f1']:.3f}"), ("auc", f"{v['auc']:.3f}"))
-    text += "\n\n" + T.say("header", language) + "\n|---|---|---|"
+    text += "\n\n" + T.say("header", language) + "\n|---|---|"
     for key, value in rows:
-        text += f"\n| {T.say(key, language)} | {value} | {T.say(key + '_means', language)} |"
+        text += f"\n| **{T.say(key, language)}**: {T.say(key + '_means', language)} | {value} |"
     text += "\n\n" + T.say("baseline", language, baseline=f"{v['baseline']:.1%}", accuracy=f"{v['accuracy']:.1%}")
     return text
 

@@ -155,10 +155,11 @@ def test_the_threshold_moves_the_point_along_one_roc_curve():
         assert np.isclose(v["baseline"], 1 - v["nines"] / v["n"])
         text = metrics.show(result).text
         (table,) = tables(text)
-        assert table["accuracy"][0] == f"{v['accuracy']:.1%}" and table["recall"][0] == f"{v['recall']:.1%}"
-        assert table["F1"][0] == f"{v['f1']:.3f}" and table["AUC"][0] == f"{v['auc']:.3f}"
-        assert table["precision"][0] == (f"{v['precision']:.1%}" if v["precision"] is not None
-                                         else "undefined (it called nothing a 9)")
+        value = {cell.split("**")[1]: shown[0] for cell, shown in table.items() if cell.startswith("**")}
+        assert value["accuracy"] == f"{v['accuracy']:.1%}" and value["recall"] == f"{v['recall']:.1%}"
+        assert value["F1"] == f"{v['f1']:.3f}" and value["AUC"] == f"{v['auc']:.3f}"
+        assert value["precision"] == (f"{v['precision']:.1%}" if v["precision"] is not None
+                                      else "undefined (it called nothing a 9)")
         assert f"its “9” answers: {v['tp'] + v['fp']} — {v['tp']} right" in text
         assert f"never says 9 would be right on {v['baseline']:.1%}" in text
 
@@ -182,11 +183,11 @@ def test_the_three_lessons_answer_in_korean(keeps_names):
     assert "활성화 함수 **없음**" in text and "선형층 하나" in text and "**train()과 eval().**" in text
     korean.assert_korean(text, [boundary, modes])
     text, roc, confusion = korean.last(korean.lesson("metrics")(0.3, 200, request=korean.KO))
-    assert "| 지표 | 이 임계값에서 | 무엇을 묻나 |" in text and "| 재현율 |" in text
+    assert "| 지표: 무엇을 묻나 | 이 임계값에서 |" in text and "| **재현율**: " in text
     assert confusion.layout.title.text == "임계값 0.30에서의 혼동 행렬"
     korean.assert_korean(text, [roc, confusion])
     english, *_ = korean.last(korean.lesson("metrics")(0.3, 200))
-    assert "| measure | at this threshold | what it asks |" in english
+    assert "| measure: what it asks | at this threshold |" in english
 
 
 @pytest.mark.slow
@@ -197,7 +198,7 @@ def test_the_three_lessons_answer_through_the_api(client):
     text, boundary, modes = client.predict("none", False, 0.0, 50, api_name="/layers_lesson")
     assert "is the single linear layer" in text and modes is not None
     text, roc, confusion = client.predict(0.5, 200, api_name="/metrics_lesson")
-    assert "| AUC |" in text and roc is not None
+    assert "| **AUC**: " in text and roc is not None
 
 
 @pytest.mark.parametrize("api_name, body, message", [
