@@ -18,8 +18,8 @@ time in batches of other random test points, and once in eval() mode.
 
 Trained with Adam (learning rate 0.01) on 400 points in batches of 50; 400 more points to test.
 Measured (benchmarks/lessons.py --only layers_lesson, 2-core AMD EPYC, 1 torch thread, defaults: 600 steps),
-while other work held the load average near 20: 6.8 s wall (median of 3), 1.1 s of CPU time; the boundary lesson
-beside it took 5.9 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
+while other work held the load average near 30: 4.4 s wall (median of 3), 0.9 s of CPU time; the boundary lesson
+beside it took 5.5 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
 """
 import copy
 from collections.abc import Iterator

@@ -14,8 +14,8 @@ threshold calls fewer digits 9s, so recall can only fall or stay.
 
 Trained with full-batch Adam (learning rate 0.01, STEPS steps) on binary cross-entropy.
 Measured (benchmarks/lessons.py --only metrics_lesson, 2-core AMD EPYC, 1 torch thread, defaults: 1,000
-images), while other work held the load average near 20: 1.9 s wall (median of 3, MNIST already read), 0.23 s of
-CPU time; the boundary lesson beside it took 5.9 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
+images), while other work held the load average near 30: 1.2 s wall (median of 3, MNIST already read), 0.27 s of
+CPU time; the boundary lesson beside it took 5.5 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
 """
 from collections.abc import Iterator
 

@@ -17,8 +17,8 @@ train on in batches of 64, 500 to validate. Every run starts from the same
 weights and sees the batches in the same order.
 
 Measured (benchmarks/lessons.py --only optimiser_lesson, 2-core AMD EPYC, 1 torch thread, defaults: 10
-epochs, 8 runs of the network), while other work held the load average near 20: 8.3 s wall (median of 3), 1.5 s
-of CPU time; the boundary lesson beside it took 5.9 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
+epochs, 8 runs of the network), while other work held the load average near 30: 6.2 s wall (median of 3), 1.35 s
+of CPU time; the boundary lesson beside it took 5.5 s wall and 0.9 s of CPU (0.5 s wall at load 2.5).
 """
 from collections.abc import Iterator
 
