@@ -215,3 +215,14 @@ def test_bad_settings_get_a_message_naming_the_field(app_url, client, api_name, 
     event, data = raw_call(app_url, api_name, body)
     assert event == "error" and message in data, data[:300]
     still_answers(client)
+
+
+def test_the_readme_lists_every_lesson_by_its_number_and_api_name():
+    from pathlib import Path
+
+    from ui.lessons.catalogue import LESSONS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").splitlines()
+    for number, lesson in enumerate(LESSONS, start=1):  # its row: | n · title | what it shows | `api_name` |
+        assert any(line.startswith(f"| {number} · ") and line.endswith(f"| `{lesson.key}_lesson` |")
+                   for line in readme), lesson.key
