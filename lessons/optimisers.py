@@ -107,8 +107,8 @@ def network(seed: int) -> nn.Module:
 
 def train(name: str, schedule: str, data: tuple, epochs: int, sgd_lr: float, adam_lr: float, momentum: float,
           seed: int) -> dict:
-    """Train the network with one optimiser and schedule: its mean training loss per epoch, its validation
-    accuracy at the end."""
+    """Train the network with one optimiser and schedule: its mean training loss over each epoch's batches, and
+    at the end, its loss on the whole training set and its validation accuracy."""
     x, y, val_x, val_y = data
     model = network(seed)
     step_with = optimiser(name, model.parameters(), sgd_lr, adam_lr, momentum)
@@ -128,8 +128,9 @@ def train(name: str, schedule: str, data: tuple, epochs: int, sgd_lr: float, ada
             total += loss.item() * len(batch)
         losses.append(total / len(y))
     with torch.no_grad():
+        final_loss = nn.functional.cross_entropy(model(x), y).item()  # the weights it ended with, on every image
         accuracy = (model(val_x).argmax(dim=1) == val_y).float().mean().item()
-    return {"losses": losses, "accuracy": accuracy}
+    return {"losses": losses, "final_loss": final_loss, "accuracy": accuracy}
 
 
 def run(sgd_lr: float = DEFAULTS["sgd_lr"], adam_lr: float = DEFAULTS["adam_lr"],
@@ -183,19 +184,18 @@ def summary(v: dict, *, language: str = "en") -> str:
         constant, cosine = runs["constant"][name], runs["cosine"][name]
         text += (f"\n| {T.say(name, language)} | {_loss(constant, language)} | "
                  f"{_loss(cosine, language)} | {constant['accuracy']:.1%} | {cosine['accuracy']:.1%} |")
-    finite = {name: runs["constant"][name]["losses"][-1] for name in OPTIMISERS
-              if np.isfinite(runs["constant"][name]["losses"][-1])}
+    finite = {name: runs["constant"][name]["final_loss"] for name in OPTIMISERS
+              if np.isfinite(runs["constant"][name]["final_loss"])}
     if finite:
         best = min(finite, key=finite.get)
         text += "\n\n" + T.say("lowest", language, optimiser=T.say(best, language), loss=f"{finite[best]:.4f}")
-    lowered = [name for name in OPTIMISERS
-               if runs["cosine"][name]["losses"][-1] < runs["constant"][name]["losses"][-1]]
+    lowered = [name for name in OPTIMISERS if runs["cosine"][name]["final_loss"] < runs["constant"][name]["final_loss"]]
     text += T.say("decay", language, lowered=len(lowered), of=len(OPTIMISERS))
     return text
 
 
 def _loss(run: dict, language: str) -> str:
-    last = run["losses"][-1]
+    last = run["final_loss"]
     return f"{last:.4f}" if np.isfinite(last) else T.say("diverged", language)
 
 

@@ -60,11 +60,16 @@ def test_the_optimiser_lesson_says_its_own_numbers_at_the_extremes(settings):
             assert shown[1] == f"{path['distance']:.3f}"
         assert shown[2] == str(path["crossings"])
         assert len(v["runs"]["constant"][name]["losses"]) == settings["epochs"]
-    finals = {name: v["runs"]["constant"][name]["losses"][-1] for name in optimisers.OPTIMISERS}
+    finals = {name: v["runs"]["constant"][name]["final_loss"] for name in optimisers.OPTIMISERS}
     finite = {name: loss for name, loss in finals.items() if np.isfinite(loss)}
     best = min(finite, key=finite.get)
     assert f"{optimisers.T.say(best, 'en')} ended with the lowest training loss ({finite[best]:.4f})" in text
-    lowered = sum(v["runs"]["cosine"][n]["losses"][-1] < finals[n] for n in optimisers.OPTIMISERS)
+    lowered = sum(v["runs"]["cosine"][n]["final_loss"] < finals[n] for n in optimisers.OPTIMISERS)
+    network = tables(text)[1]
+    for name in optimisers.OPTIMISERS:
+        shown, trained = network[optimisers.T.say(name, "en")], v["runs"]["constant"][name]
+        assert shown[0] == (f"{trained['final_loss']:.4f}" if np.isfinite(trained["final_loss"]) else "diverged")
+        assert shown[2] == f"{trained['accuracy']:.1%}"
     assert f"for {lowered} of the 4 optimisers" in text
     if settings["sgd_lr"] == 1.0:
         assert v["paths"]["sgd"]["flown_off"] is not None and v["paths"]["adam"]["distance"] < 0.05
