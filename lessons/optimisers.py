@@ -6,10 +6,10 @@ The valley is f(x, y) = ½(0.5·x² + 18·y²): steep across (curvature 18), gen
 along (0.5). Plain gradient descent on it converges only for a learning rate
 below 2/18 ≈ 0.11, and zig-zags across the valley above half that; momentum
 keeps a running sum of past steps; Adam divides each coordinate's step by the
-size of its recent gradients, so its steps are about the learning rate long
-whatever the slope. AdamW is Adam whose weight decay shrinks the weights
-directly (PyTorch's default 0.01) instead of being added to the gradient;
-Adam here has none.
+size of its recent gradients, so a step moves each coordinate by at most about
+the learning rate, whatever the slope (the lesson reports its largest). AdamW
+is Adam whose weight decay shrinks the weights directly (PyTorch's default
+0.01) instead of being added to the gradient; Adam here has none.
 
 The network is 64 → 64 → 10 (ReLU) on scikit-learn's 8×8 digits (1,797
 images shipped with scikit-learn, so the lesson needs no download): 1,297 to
@@ -84,10 +84,11 @@ def surface_path(name: str, sgd_lr: float, adam_lr: float, momentum: float) -> d
             flown_off = step
             break
         path.append((x, y))
-    ys = np.array([y for _, y in path])
-    crossings = int((np.sign(ys[1:]) * np.sign(ys[:-1]) < 0).sum())
-    end = path[-1]
-    return {"path": path, "distance": float(np.hypot(*end)), "crossings": crossings, "flown_off": flown_off}
+    points = np.array(path)
+    crossings = int((np.sign(points[1:, 1]) * np.sign(points[:-1, 1]) < 0).sum())
+    steps = np.diff(points, axis=0)
+    return {"path": path, "distance": float(np.hypot(*path[-1])), "crossings": crossings, "flown_off": flown_off,
+            "largest_step": np.abs(np.diff(points, axis=0)).max(axis=0).tolist() if len(steps) else [0.0, 0.0]}
 
 
 def digits(seed: int = 0) -> tuple[torch.Tensor, ...]:
@@ -178,6 +179,10 @@ def summary(v: dict, *, language: str = "en") -> str:
         left = (T.say("flew_off", language, step=path["flown_off"]) if path["flown_off"] is not None
                 else f"{path['distance']:.3f}")
         text += f"\n| {T.say(name, language)} | {learning_rate(name, v):g} | {left} | {path['crossings']} |"
+    adam = paths["adam"]
+    if adam["flown_off"] is None:
+        x, y = adam["largest_step"]
+        text += "\n\n" + T.say("adam_pace", language, x=f"{x:.4f}", y=f"{y:.4f}", lr=f"{v['adam_lr']:g}")
     text += "\n\n" + T.say("network", language, epochs=v["epochs"], train=f"{TRAIN:,}", val=v["val"])
     text += "\n\n" + T.say("header", language) + "\n|---|---|---|---|---|"
     for name in OPTIMISERS:

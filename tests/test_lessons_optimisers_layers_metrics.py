@@ -39,6 +39,8 @@ def test_plain_sgd_zig_zags_across_the_valley_above_half_its_limit_and_flies_off
     assert above_half["crossings"] == optimisers.SURFACE_STEPS and above_half["flown_off"] is None
     assert below_half["crossings"] == 0 and below_half["flown_off"] is None
     assert beyond["flown_off"] is not None
+    for lr in (0.0001, 0.1):  # Adam: about its learning rate a step in each coordinate, however steep the slope
+        assert 0.9 * lr < max(optimisers.surface_path("adam", 0.1, lr, 0.9)["largest_step"]) < 1.1 * lr
     no_momentum = optimisers.surface_path("momentum", 0.1, 0.01, 0.0)
     assert no_momentum["path"] == optimisers.surface_path("sgd", 0.1, 0.01, 0.9)["path"]
 
@@ -60,6 +62,9 @@ def test_the_optimiser_lesson_says_its_own_numbers_at_the_extremes(settings):
             assert shown[1] == f"{path['distance']:.3f}"
         assert shown[2] == str(path["crossings"])
         assert len(v["runs"]["constant"][name]["losses"]) == settings["epochs"]
+    x, y = v["paths"]["adam"]["largest_step"]
+    lr = settings["adam_lr"]
+    assert f"Adam's largest step moved x by {x:.4f} and y by {y:.4f}, with its learning rate at {lr:g}" in text
     finals = {name: v["runs"]["constant"][name]["final_loss"] for name in optimisers.OPTIMISERS}
     finite = {name: loss for name, loss in finals.items() if np.isfinite(loss)}
     best = min(finite, key=finite.get)
