@@ -16,13 +16,16 @@ BEST_COLOUR, STOP_COLOUR = "#111827", "#56b4e9"  # the best epoch's line (dashed
 
 
 # Okabe-Ito and greys, like the above: the four initialisations share one plot, so they differ in lightness as well
-# as hue (tests/test_accessibility.py checks them under simulated colour-vision deficiencies)
+# as hue (tests/test_accessibility.py checks them under simulated colour-vision deficiencies); the four optimisers
+# (lesson 8) take the same four looks
 LESSON_COLOURS = {**COLOURS, "dnn": "#0072b2", "cnn": "#d55e00", "mse": "#0072b2", "l1": "#e69f00",
-                  "zeros": "#6b7280", "gaussian": "#d55e00", "xavier": "#56b4e9", "kaiming": "#111827"}
+                  "zeros": "#6b7280", "gaussian": "#d55e00", "xavier": "#56b4e9", "kaiming": "#111827",
+                  "sgd": "#6b7280", "momentum": "#d55e00", "adam": "#56b4e9", "adamw": "#111827"}
 LESSON_DASHES = {**DASHES, "dnn": "solid", "cnn": "dash", "zeros": "dot", "gaussian": "solid", "xavier": "dash",
-                 "kaiming": "dashdot"}
+                 "kaiming": "dashdot", "sgd": "dot", "momentum": "solid", "adam": "dash", "adamw": "dashdot"}
 LESSON_MARKERS = {**MARKERS, "dnn": "circle", "cnn": "diamond", "zeros": "x", "gaussian": "circle",
-                  "xavier": "diamond", "kaiming": "triangle-up"}
+                  "xavier": "diamond", "kaiming": "triangle-up", "sgd": "x", "momentum": "circle", "adam": "diamond",
+                  "adamw": "triangle-up"}
 
 
 def styled(name: str) -> dict:

@@ -65,6 +65,7 @@ COLOURS_SHOWN_TOGETHER = {
     "DNN and CNN (lessons)": [style.LESSON_COLOURS[k] for k in ("dnn", "cnn")],
     "initialisations (lesson 1)": [style.LESSON_COLOURS[k] for k in ("zeros", "gaussian", "xavier", "kaiming")],
     "MSE and L1 (lesson 5)": [style.LESSON_COLOURS[k] for k in ("mse", "l1")],
+    "optimisers (lesson 8)": [style.LESSON_COLOURS[k] for k in ("sgd", "momentum", "adam", "adamw")],
     "saliency": list(saliency_colours().values()),
 }
 
@@ -88,7 +89,7 @@ def test_lines_that_share_a_plot_differ_in_dash_or_marker_too():
             panels.setdefault((t.xaxis, t.yaxis), []).append((t.name, t.line.dash, t.marker.symbol))
         for lines in panels.values():
             assert len(lines) > 1 and len({(dash, marker) for _, dash, marker in lines}) == len(lines), lines
-    for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming")):  # as the lessons draw their lines
+    for names in (("dnn", "cnn"), ("zeros", "gaussian", "xavier", "kaiming"), ("sgd", "momentum", "adam", "adamw")):
         looks = {(style.styled(n)["line"]["dash"], style.styled(n)["marker"]["symbol"]) for n in names}
         assert len(looks) == len(names), names
     fig, _ = boundary.figures(_boundary_inputs())

@@ -11,7 +11,7 @@ from ui.lessons.layout import LESSONS
 
 pytestmark = pytest.mark.slow
 
-DATA_LESSONS = {"init", "crop", "overfit", "recurrent"}  # these read MNIST or SST-2
+DATA_LESSONS = {"init", "crop", "overfit", "recurrent", "metrics"}  # these read MNIST or SST-2
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,22 @@
-"""The seven lessons as the Lessons tab lists them: each one's key (elem_id prefix, api_name stem and the stem of its
+"""The lessons as the Lessons tab lists them: each one's key (elem_id prefix, api_name stem and the stem of its
 strings in the locale files: `lessons.<key>_tab`, `_title`, `_about`), its experiment in lessons/ (which declares its
 controls), and how many plots it shows. ui/lessons/layout.py lays them out and runs them.
 """
 from dataclasses import dataclass
 from types import ModuleType
 
-from lessons import boundary, crops, initialisation, overfitting, recurrent, regression, weights
+from lessons import (
+    boundary,
+    crops,
+    initialisation,
+    layers,
+    metrics,
+    optimisers,
+    overfitting,
+    recurrent,
+    regression,
+    weights,
+)
 
 
 @dataclass
@@ -18,4 +29,5 @@ class Lesson:
 
 LESSONS = [Lesson("init", initialisation, 1), Lesson("weights", weights, 3, drawing=True), Lesson("crop", crops, 2),
            Lesson("boundary", boundary, 2), Lesson("regression", regression, 2), Lesson("overfit", overfitting, 1),
-           Lesson("recurrent", recurrent, 2)]
+           Lesson("recurrent", recurrent, 2), Lesson("optimiser", optimisers, 2), Lesson("layers", layers, 2),
+           Lesson("metrics", metrics, 2)]
