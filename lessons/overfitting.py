@@ -127,7 +127,8 @@ def summary(v: dict, *, language: str = "en") -> str:
                    last=f"{last.train_loss:.4f}", accuracy=f"{last.train_acc:.1%}")]
     if v["wrong"]:
         parts.append(T.say("noisy", language, wrong=f"{v['wrong']:,}"))
-    parts.append(T.say("loss_rose" if rose else "loss_flat", language, val=f"{VAL_EXAMPLES:,}", epoch=lowest.epoch,
+    loss_said = "loss_rose" if rose else ("loss_falling" if lowest.epoch == last.epoch else "loss_flat")
+    parts.append(T.say(loss_said, language, val=f"{VAL_EXAMPLES:,}", epoch=lowest.epoch,
                        lowest=f"{lowest.val_loss:.3f}", last_val=f"{last.val_loss:.3f}", last_epoch=last.epoch,
                        rise=f"{RISE:.0%}"))
     parts.append(T.say("acc_fell" if fell else "acc_held", language, epoch=top.epoch, best=f"{top.val_acc:.1%}",
