@@ -20,8 +20,10 @@ with no augmentation (0: none). Measured on 1 torch thread of a 2-core AMD EPYC
 55,000 images 10–18 s (97.3% and 42.3%).
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
-1,000 test digits, 8 crop sizes and 6 shifts, before the un-augmented DNN was
-added): 7.5 s, the slowest lesson; the CNN's 28 passes over 500 images are most of it.
+1,000 test digits, 8 crop sizes and 6 shifts): 7.5 s before the un-augmented
+DNN was added, the slowest lesson (the CNN's 28 passes over 500 images are most
+of it); 11.3 CPU seconds with it, at its 10,000 images, on a machine too shared
+(load 20–28) for its wall clock to mean anything.
 """
 from collections.abc import Iterator
 
