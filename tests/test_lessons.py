@@ -9,6 +9,7 @@ import torch
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+import lessons
 import models
 from benchmarks.drawings import pad_value
 from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
@@ -153,6 +154,15 @@ def test_a_missing_retrained_model_is_named_shipped_and_the_other_one_retrained(
     assert "**DNN** (shipped)" in text and "**CNN** (retrained)" in text and "/" not in text.split("\n")[0]
 
 
+@pytest.mark.parametrize("tiles", [16, 128])
+def test_at_the_extremes_of_tiles_the_text_counts_what_it_shows(shipped, tiles):
+    result = final(weights.run(shipped["dnn"], shipped["cnn"], None, tiles=tiles))
+    dnn = result.values["dnn"]
+    text = weights.show(result).text
+    assert f"the {len(dnn['tiles'])} strongest of {dnn['units']} units" in text and len(dnn["tiles"]) == tiles
+    assert f"(weight norms {dnn['norms'].min():.2f}–{dnn['norms'].max():.2f})" in text
+
+
 # ---- 3. shifts and crops -------------------------------------------------------------------------------------------
 
 def test_a_full_crop_and_a_zero_shift_change_nothing_and_a_shift_moves_by_whole_pixels():
@@ -211,6 +221,13 @@ def test_scores_near_chance_are_called_chance_not_skill():
     assert "the DNN keeps 60.0% and the CNN 30.0%: in this run the DNN held up better" in text
     text = crops.summary(crop_values({"dnn": 0.5, "cnn": 0.5}, {n: [0.99, 0.5, 0.15] for n in ("dnn", "cnn")}))
     assert "Cut to 14×14, the windows hold 47% of the digits' ink and every network scores below 20%" in text
+
+
+def test_while_the_un_augmented_dnn_trains_the_lesson_says_how_far_it_is():
+    training = lessons.Result({"training": 0.5, "examples": 10_000, "crops": [28, 26], "shifts": [0, 2],
+                               "scores": {"crop": {}, "shift": {}}}, 1.0, done=False)
+    assert crops.show(training).text == "Training a DNN on 10,000 images without augmentation… (50% done)"
+    assert "50% 완료" in crops.show(training, "ko").text
 
 
 def test_each_model_is_named_by_where_it_comes_from():
@@ -297,6 +314,21 @@ def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvatu
     assert above.values["mse"]["diverged_at"] is not None and "diverged" in regression.show(above).text
     assert above.values["l1"]["diverged_at"] is None  # L1's gradient does not grow with the error
     assert "±x for each point" in regression.show(above).text
+
+
+@pytest.mark.parametrize("lr, steps, noise, outlier", [(0.001, 5, 0.0, False), (1.5, 500, 3.0, True),
+                                                       (0.001, 500, 3.0, True), (1.5, 5, 0.0, False)])
+def test_at_the_extremes_of_regression_each_sentence_matches_the_run(lr, steps, noise, outlier):
+    result = final(regression.run(lr=lr, steps=steps, noise=noise, outlier=outlier))
+    v, text = result.values, regression.show(result).text
+    diverged = v["mse"]["diverged_at"] is not None
+    assert ("**The MSE run diverged** at step" in text) is diverged
+    assert ("close to the largest that converges" in text) is (not diverged and lr > 0.8 * v["limit"])
+    assert f"{v['limit']:.2f}" in text and ("**outlier**" in text) is outlier
+    assert v["l1"]["diverged_at"] is None  # L1's steps do not grow with the error, at any rate the slider allows
+    if not diverged:
+        assert f"MSE: y = {v['mse']['w']:.2f}x" in text
+    assert f"L1: y = {v['l1']['w']:.2f}x" in text
 
 
 @pytest.mark.slow
