@@ -40,6 +40,7 @@ DEFAULTS = defaults(CONTROLS)
 FRAMES = 15
 LOSSES = ("mse", "l1")  # by key; each is named by lessons-regression.<key>
 BLOWN_UP = 1e6  # a loss past this has diverged; the run of that loss stops there
+PULLED = 0.25  # the MSE line "tilts towards" the outlier when it passes it this much lower than the L1 line
 
 
 # ---- the experiment --------------------------------------------------------------------------------------------------
@@ -117,8 +118,11 @@ def summary(fits: dict, lr: float, limit: float, outlier: bool, *, language: str
         parts.append(T.say("close", language, limit=f"{limit:.2f}"))
     else:
         parts.append(T.say("safe", language, limit=f"{limit:.2f}"))
-    if outlier:
-        parts.append(T.say("outlier", language, x=f"{OUTLIER[0]:g}", y=f"{OUTLIER[1]:g}"))
+    if outlier and mse["diverged_at"] is None:
+        at = {name: fit["w"] * OUTLIER[0] + fit["b"] for name, fit in fits.items()}  # each line's height at the outlier
+        pulled = at["l1"] - at["mse"] > PULLED  # the MSE line passes clearly nearer the outlier, far below both
+        parts.append(T.say("outlier" if pulled else "outlier_even", language, x=f"{OUTLIER[0]:g}",
+                           y=f"{OUTLIER[1]:g}", mse=f"{at['mse']:.2f}", l1=f"{at['l1']:.2f}"))
     return " ".join(parts)
 
 

@@ -324,7 +324,7 @@ def test_at_the_extremes_of_regression_each_sentence_matches_the_run(lr, steps, 
     diverged = v["mse"]["diverged_at"] is not None
     assert ("**The MSE run diverged** at step" in text) is diverged
     assert ("close to the largest that converges" in text) is (not diverged and lr > 0.8 * v["limit"])
-    assert f"{v['limit']:.2f}" in text and ("**outlier**" in text) is outlier
+    assert f"{v['limit']:.2f}" in text and ("**outlier**" in text) is (outlier and not diverged)
     assert v["l1"]["diverged_at"] is None  # L1's steps do not grow with the error, at any rate the slider allows
     if not diverged:
         assert f"MSE: y = {v['mse']['w']:.2f}x" in text
@@ -335,6 +335,10 @@ def test_at_the_extremes_of_regression_each_sentence_matches_the_run(lr, steps, 
 def test_one_outlier_drags_the_squared_error_fit_more_than_the_absolute_one():
     fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).values
     assert abs(fitted["mse"]["w"] - 2) > 2 * abs(fitted["l1"]["w"] - 2)
+    text = regression.show(final(regression.run(lr=0.1, steps=400, outlier=True))).text
+    assert "tilts its line towards that one point" in text
+    early = regression.show(final(regression.run(lr=0.001, steps=5, outlier=True))).text
+    assert "not clearly apart yet" in early and "tilts" not in early
 
 
 # ---- 6. over-fitting -----------------------------------------------------------------------------------------------
