@@ -137,6 +137,8 @@ def summary(v: dict, *, language: str = "en") -> str:
         parts.append(T.say("underfit", language, accuracy=f"{last.train_acc:.1%}", val_acc=f"{last.val_acc:.1%}"))
     else:
         parts.append(T.say("memorised" if fell else ("confident" if rose else "not_yet"), language))
+        if rose and not fell:
+            parts.append(T.say("more_noise" if v["wrong"] else "try_noise", language))
     text = " ".join(parts) + "\n\n" + T.say("curves", language)
     gap = last.train_acc - last.val_acc  # as fit measured them: training accuracy on its (noisy) labels
     on = [T.say(name, language, value=f"{v[name]:g}") for name in ("dropout", "weight_decay") if v[name]]

@@ -391,6 +391,10 @@ def test_a_rising_loss_with_a_steady_accuracy_is_over_confidence_and_early_stopp
     text = overfitting.summary(overfit_values(history([0.5, 0.4, 0.5, 0.6, 0.7], [0.8, 0.85, 0.86, 0.87, 0.875])))
     assert "rose to 0.700 by epoch 5" in text and "accuracy** did not fall" in text and "over-confidence" in text
     assert "kept the weights of epoch 2" in text and "Here it costs 2.5 points of accuracy" in text
+    assert "Make some labels wrong on purpose" in text
+    noisy = overfitting.summary(overfit_values(history([0.5, 0.4, 0.5, 0.6, 0.7], [0.8, 0.85, 0.86, 0.87, 0.875]),
+                                               wrong=200))
+    assert "Make more labels wrong" in noisy and "200 of them carry a wrong label" in noisy
 
 
 def test_a_falling_accuracy_is_over_fitting_and_early_stopping_gains():
