@@ -12,8 +12,9 @@ Lessons train in lesson processes at the lowest priority
 (ui/lessons/runner.py), runner.WORKERS at a time (`concurrency_id="lessons"`):
 thirty students pressing Run wait in the queue, and what runs never takes the
 server's time from digit predictions. At their defaults the lessons took
-0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons). A
-missing data set comes back as the lesson's text.
+0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons);
+lesson 3, which now also trains a DNN without augmentation, about 11 CPU
+seconds. A missing data set comes back as the lesson's text.
 
 Everything a handler returns (the lesson's text, its plots' titles, axes,
 legends and hover text, a refused value) is in the language of the request
