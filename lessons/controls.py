@@ -55,6 +55,12 @@ def defaults(controls) -> dict:
 
 
 # Lessons 2 and 3 read the digit models the student picks: the shipped ones, or those they retrained in tab 3. Their
-# run() also takes "mixed" (set by the tab when only some of the student's own exist) and says each in words.
+# run() also takes {"dnn": …, "cnn": …} (set by the tab, which falls back to a shipped model where the student has no
+# retrained one) and names each model's origin in words.
 ORIGIN = Control("origin", "choice", "shipped", "models", choices=("shipped", "yours"),
                  shown=("origin_shipped", "origin_yours"), aliases={"yours (retrained in tab 3)": "yours"})
+
+
+def origins(origin: str | dict) -> dict[str, str]:
+    """{"dnn": …, "cnn": …}: where each digit model comes from, "shipped" or "yours"; one word means both."""
+    return dict(origin) if isinstance(origin, dict) else {"dnn": origin, "cnn": origin}

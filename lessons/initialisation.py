@@ -5,10 +5,18 @@ The schemes are the lesson's own: zeros, Gaussian with σ = 1 (the textbook's
 Retrain tab's "gaussian" (models/initialisation.py) stays σ = 0.01, the small
 random start of early tutorials, which trains; the lesson shows the large one.
 
-The DNN here has no BatchNorm (the shipped one has): BatchNorm rescales every
-layer's output and would hide most of what the starting scale does. Training
-is an explicit loop with Adam and no divergence guard, so a start that makes
-the loss huge is drawn as it is instead of stopping the run.
+The DNN here has no BatchNorm unless the student switches it on (the shipped
+one, and the tutorial's, have it): BatchNorm rescales every layer's output and
+hides most of what the starting scale does (σ = 1's first-epoch loss was 727
+without it and about 5 with it in a check). Training is an explicit loop with
+Adam and no divergence guard, so a start that makes the loss huge is drawn as
+it is instead of stopping the run.
+
+From zeros the hidden units stay identical whatever the activation, but what
+they can learn differs: ReLU(0) = tanh(0) = 0, so the hidden outputs are zero
+and only the output biases learn; sigmoid(0) = 0.5, so the output layer and the
+(identical) hidden units learn, as a network one unit wide. The run measures
+the zero start's hidden outputs rather than assuming either.
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
 5,000 images, 8 epochs, width 128): 2.9 s, 4.7 s when it first reads MNIST.
@@ -40,10 +48,12 @@ CONTROLS = (
     Control("width", "whole", 128, "halved_width", "hidden_width", low=8, high=512, step=8),
     Control("examples", "whole", 5_000, "training_examples", low=500, high=10_000, step=500),
     Control("activation", "choice", "relu", "activation", choices=ACTIVATIONS),
+    Control("batch_norm", "flag", False, "init_batch_norm"),
 )
 DEFAULTS = defaults(CONTROLS)
 VAL_EXAMPLES = 2_000
 BATCH = 64
+STUCK_MARGIN = 0.02  # from zeros, an accuracy within 2 points of the most common digit's share "stayed" there
 
 
 # ---- the experiment --------------------------------------------------------------------------------------------------
@@ -60,8 +70,8 @@ def initialise(model: nn.Module, scheme: str) -> None:
             nn.init.zeros_(module.bias)
 
 
-def build(scheme: str, width: int, activation: str) -> nn.Module:
-    config = registry.get("dnn").config(hidden_sizes=[width, max(1, width // 2)], batch_norm=False, dropout=0.0,
+def build(scheme: str, width: int, activation: str, batch_norm: bool = False) -> nn.Module:
+    config = registry.get("dnn").config(hidden_sizes=[width, max(1, width // 2)], batch_norm=batch_norm, dropout=0.0,
                                         activation=activation)
     model = models.build(config)
     initialise(model, scheme)
@@ -76,8 +86,8 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> tu
 
 
 def run(epochs: int = DEFAULTS["epochs"], log_lr: float = DEFAULTS["log_lr"], width: int = DEFAULTS["width"],
-        examples: int = DEFAULTS["examples"], activation: str = DEFAULTS["activation"], seed: int = 0
-        ) -> Iterator[Result]:
+        examples: int = DEFAULTS["examples"], activation: str = DEFAULTS["activation"],
+        batch_norm: bool = DEFAULTS["batch_norm"], seed: int = 0) -> Iterator[Result]:
     """Train the DNN from each scheme in turn; while it trains, the curves so far and the scheme in training."""
     clock = Clock()
     data = splits("mnist")
@@ -88,7 +98,7 @@ def run(epochs: int = DEFAULTS["epochs"], log_lr: float = DEFAULTS["log_lr"], wi
     spread = {}
     for scheme in SCHEMES:
         torch.manual_seed(seed)
-        model = build(scheme, width, activation)
+        model = build(scheme, width, activation, batch_norm)
         optimiser = torch.optim.Adam(model.parameters(), lr=10 ** log_lr)
         order_generator = torch.Generator().manual_seed(seed)  # every scheme sees the same batches in the same order
         for _ in range(epochs):
@@ -108,9 +118,20 @@ def run(epochs: int = DEFAULTS["epochs"], log_lr: float = DEFAULTS["log_lr"], wi
                 yield Result({"scheme": scheme, "curves": _copy(curves), "epochs": epochs}, clock(), done=False)
         first = next(m for m in model.modules() if isinstance(m, nn.Linear)).weight
         spread[scheme] = (first - first[0]).abs().max().item()  # 0 when every first-layer unit is the same
+        if scheme == "zeros":
+            zero_hidden = hidden_output(model, val_images)
     majority = val_labels.bincount(minlength=10).max().item() / len(val_labels)
     yield Result({"curves": curves, "epochs": epochs, "width": width, "spread": spread, "majority": majority,
-                  "val_acc": {s: c["val_acc"][-1] for s, c in curves.items()}}, clock())
+                  "val_acc": {s: c["val_acc"][-1] for s, c in curves.items()}, "zero_hidden": zero_hidden,
+                  "activation": activation, "batch_norm": batch_norm}, clock())
+
+
+@torch.no_grad()
+def hidden_output(model: nn.Module, images: torch.Tensor) -> float:
+    """The mean |output| of the last hidden layer on `images`: what the output layer has to learn from."""
+    model.eval()
+    hidden = model.layers[:-1]  # models/dnn.py: the hidden blocks, then the output Linear
+    return hidden((images - model.config.mean) / model.config.std).abs().mean().item()
 
 
 def _copy(curves: dict) -> dict:
@@ -126,21 +147,34 @@ def show(result: Result, language: str = "en") -> Shown:
     figures = (figure(v["curves"], v["epochs"], language=language),)
     if not result.done:
         return Shown(T.say("training", language, scheme=T.say(v["scheme"], language)), figures)
-    return Shown(summary(v["curves"], v["spread"], v["majority"], v["width"], language=language), figures)
+    return Shown(summary(v, language=language), figures)
 
 
-def summary(curves: dict, spread: dict, majority: float, width: int, *, language: str = "en") -> str:
+def summary(v: dict, *, language: str = "en") -> str:
+    """The run's table and what it showed: every verb below is chosen by the run's own numbers."""
+    curves, spread, majority = v["curves"], v["spread"], v["majority"]
     accuracy = {s: c["val_acc"][-1] for s, c in curves.items()}
     start_loss = {s: c["train_loss"][0] for s, c in curves.items()}
+    chance = math.log(10)  # the cross-entropy of a uniform guess over ten digits
     lines = [T.say("header", language), "|---|---|---|"]
     lines += [f"| {T.say(s, language)} | {_number(start_loss[s], language)} | {accuracy[s]:.1%} |" for s in SCHEMES]
-    zeros = (T.say("stuck", language, accuracy=f"{accuracy['zeros']:.1%}", majority=f"{majority:.1%}", width=width,
-                   spread=f"{spread['zeros']:.3g}") +
-             T.say("copied" if spread["zeros"] < 1e-6 else "stop", language) + T.say("zero_outputs", language))
-    gaussian = T.say("too_large", language, loss=_number(start_loss["gaussian"], language),
-                     chance=f"{math.log(10):.2f}", accuracy=f"{accuracy['gaussian']:.1%}")
+    stuck = accuracy["zeros"] <= majority + STUCK_MARGIN
+    zeros = [T.say("stuck" if stuck else "zeros_learnt", language, accuracy=f"{accuracy['zeros']:.1%}",
+                   majority=f"{majority:.1%}"),
+             T.say("symmetric", language, width=v["width"], spread=f"{spread['zeros']:.3g}") +
+             T.say("copied" if spread["zeros"] < 1e-6 else "stop", language)]
+    if v["zero_hidden"] == 0:
+        zeros.append(T.say("zero_outputs", language, activation=v["activation"]))
+    else:
+        zeros.append(T.say("one_wide", language, activation=v["activation"], hidden=f"{v['zero_hidden']:.3g}"))
+    best = max(("xavier", "kaiming"), key=accuracy.get)
+    harmed = not start_loss["gaussian"] < chance  # a first epoch worse than guessing (or overflowed)
+    gaussian = [T.say("too_large" if harmed else "survived", language, loss=_number(start_loss["gaussian"], language),
+                      chance=f"{chance:.2f}", accuracy=f"{accuracy['gaussian']:.1%}",
+                      best=T.say(best, language), best_accuracy=f"{accuracy[best]:.1%}")]
+    gaussian.append(T.say("with_bn" if v["batch_norm"] else "without_bn", language))
     scaled = T.say("scaled", language, xavier=f"{accuracy['xavier']:.1%}", kaiming=f"{accuracy['kaiming']:.1%}")
-    return "\n".join(lines) + "\n\n" + " ".join([zeros, gaussian, scaled])
+    return "\n".join(lines) + "\n\n" + " ".join(zeros) + "\n\n" + " ".join(gaussian) + "\n\n" + scaled
 
 
 def figure(curves: dict, epochs: int, *, language: str = "en") -> go.Figure:

@@ -4,9 +4,11 @@ follow the gradient of the loss, once with the mean squared error (MSE) and once
 Gradient descent on the MSE converges only when the learning rate is below
 2 / λ, where λ is the largest curvature of the loss (the top eigenvalue of its
 Hessian, 2·[[mean x², mean x], [mean x, 1]]); above it every step overshoots
-further and the loss grows without bound. The L1 loss's gradient is ±1 per
-point whatever the error, so L1 never blows up, and one far-off point pulls on
-it no harder than any other, while MSE pulls in proportion to the error.
+further and the loss grows without bound. The L1 loss's gradient is ±x per
+point (the sign of its error times its x): it does not grow with the error, so
+L1's steps stay the same size however far off the line is and it never blows
+up, and one far-off point pulls on it no harder than a near one at the same x,
+while MSE pulls in proportion to the error.
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
 40 points, 150 steps, 15 redraws): 0.5–0.9 s, most of it building figures.
@@ -38,6 +40,7 @@ DEFAULTS = defaults(CONTROLS)
 FRAMES = 15
 LOSSES = ("mse", "l1")  # by key; each is named by lessons-regression.<key>
 BLOWN_UP = 1e6  # a loss past this has diverged; the run of that loss stops there
+PULLED = 0.25  # the MSE line "tilts towards" the outlier when it passes it this much lower than the L1 line
 
 
 # ---- the experiment --------------------------------------------------------------------------------------------------
@@ -115,8 +118,11 @@ def summary(fits: dict, lr: float, limit: float, outlier: bool, *, language: str
         parts.append(T.say("close", language, limit=f"{limit:.2f}"))
     else:
         parts.append(T.say("safe", language, limit=f"{limit:.2f}"))
-    if outlier:
-        parts.append(T.say("outlier", language, x=f"{OUTLIER[0]:g}", y=f"{OUTLIER[1]:g}"))
+    if outlier and mse["diverged_at"] is None:
+        at = {name: fit["w"] * OUTLIER[0] + fit["b"] for name, fit in fits.items()}  # each line's height at the outlier
+        pulled = at["l1"] - at["mse"] > PULLED  # the MSE line passes clearly nearer the outlier, far below both
+        parts.append(T.say("outlier" if pulled else "outlier_even", language, x=f"{OUTLIER[0]:g}",
+                           y=f"{OUTLIER[1]:g}", mse=f"{at['mse']:.2f}", l1=f"{at['l1']:.2f}"))
     return " ".join(parts)
 
 

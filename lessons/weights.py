@@ -19,7 +19,7 @@ from figures.images import image, mosaic
 from ink import strokes
 from ink.preprocess import to_mnist
 from lessons import Clock, Result, Shown
-from lessons.controls import ORIGIN, Control, defaults
+from lessons.controls import ORIGIN, Control, defaults, origins
 
 T = i18n.Texts("lessons-weights")
 CONTROLS = (Control("tiles", "whole", 64, "tiles", "tile_count", low=16, high=128, step=8), ORIGIN)
@@ -64,13 +64,14 @@ def cnn_first_layer(model: nn.Module, pixels: np.ndarray) -> tuple[np.ndarray, n
 
 
 def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None, tiles: int = DEFAULTS["tiles"],
-        origin: str = DEFAULTS["origin"]) -> Iterator[Result]:
-    """What the models hold. `origin`: where they come from, "shipped", "yours" (retrained) or "mixed" (some of
-    each); the text names it. Without `pixels` (no drawing yet) the CNN reads a sample seven."""
+        origin: str | dict = DEFAULTS["origin"]) -> Iterator[Result]:
+    """What the models hold. `origin`: where they come from, "shipped" or "yours" (retrained), or that per model
+    ({"dnn": …, "cnn": …}); the text names each one's. Without `pixels` (no drawing yet) the CNN reads a sample
+    seven."""
     clock = Clock()
     drawn = pixels is not None
     pixels = pixels if drawn else sample_drawing()
-    values = {"origin": origin, "drawn": drawn, "pixels": pixels, "dnn": None, "cnn": None}
+    values = {"origin": origins(origin), "drawn": drawn, "pixels": pixels, "dnn": None, "cnn": None}
     if dnn is not None:
         shown, norms = dnn_tiles(dnn, tiles)
         values["dnn"] = {"tiles": shown, "norms": norms, "units": first_linear(dnn).out_features}
@@ -86,9 +87,10 @@ def run(dnn: nn.Module | None, cnn: nn.Module | None, pixels: np.ndarray | None,
 
 def show(result: Result, language: str = "en") -> Shown:
     v = result.values
-    origin = i18n.say(f"lessons.{v['origin']}", language)  # the tab's words: "shipped", "your retrained"
+    said = {kind: i18n.say(f"lessons.{where}", language) for kind, where in v["origin"].items()}  # "shipped", …
     notes, figures = [], [None, None, None]
     if (dnn := v["dnn"]) is not None:
+        origin = said["dnn"]
         shown, norms, units = dnn["tiles"], dnn["norms"], dnn["units"]
         figures[0] = image(mosaic(shown, columns=min(8, len(shown))),
                            T.say("dnn_title", language, shown=len(shown), origin=origin, units=units), 560,
@@ -98,7 +100,7 @@ def show(result: Result, language: str = "en") -> Shown:
     else:
         notes.append(T.say("dnn_missing", language))
     if (cnn := v["cnn"]) is not None:
-        filters, maps = cnn["filters"], cnn["maps"]
+        origin, filters, maps = said["cnn"], cnn["filters"], cnn["maps"]
         figures[1] = image(mosaic(filters / np.abs(filters).max(axis=(1, 2), keepdims=True), columns=8),
                            T.say("cnn_title", language, origin=origin, count=len(filters), height=filters.shape[1],
                                  width=filters.shape[2]), 300, diverging=True, hover=T.say("weight_hover", language))

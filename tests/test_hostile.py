@@ -105,7 +105,7 @@ def test_a_request_with_the_wrong_number_of_values_is_refused_without_echoing_th
 
 
 @pytest.mark.parametrize(("api_name", "data", "words"), [
-    ("init_lesson", [BIG, -3, 32, 500, "relu"], "epochs must be a whole number"),
+    ("init_lesson", [BIG, -3, 32, 500, "relu", False], "epochs must be a whole number"),
     ("board_post", ["ABCDEFGH", "Ada", BIG], ""),
     ("train", ["dnn", BIG, 1, 1, 32, 64, 0.1, "default", True, 500], "learning rate exponent must be a number"),
     ("predict_digit", ['{"width": 280, "height": 280, "strokes": [[[1' + "0" * 5000 + ', 2]]]}'], "drawing"),
@@ -143,9 +143,9 @@ def test_every_event_answers_junk_with_a_message_the_page_s_private_ones_too(app
 def test_a_second_lesson_from_the_same_session_waits_for_the_first_with_a_message(app_url):
     session = "one-student"
     first = httpx.post(f"{app_url}gradio_api/queue/join", timeout=30, json={
-        "data": [15, -3, 256, 5000, "relu"], "fn_index": _index("init_lesson"), "session_hash": session})
+        "data": [15, -3, 256, 5000, "relu", False], "fn_index": _index("init_lesson"), "session_hash": session})
     assert first.status_code == 200
-    second = join(app_url, _index("init_lesson"), [1, -3, 32, 500, "relu"], session=session)
+    second = join(app_url, _index("init_lesson"), [1, -3, 32, 500, "relu", False], session=session)
     assert refused(second, "already have a lesson waiting or running")
     httpx.post(f"{app_url}gradio_api/cancel", timeout=30, json={
         "session_hash": session, "fn_index": _index("init_lesson"), "event_id": first.json()["event_id"]})

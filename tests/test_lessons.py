@@ -1,6 +1,7 @@
 """The lessons (lessons/, ui/lessons/layout.py): each experiment on small settings, its API through gradio_client,
 bad input through the raw API, the Retrain tab's zeros note, and Fashion-MNIST from a tiny IDX file written here."""
 import inspect
+import math
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import torch
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+import lessons
 import models
 from benchmarks.drawings import pad_value
 from lessons import boundary, crops, final, initialisation, overfitting, recurrent, regression, weights
@@ -48,6 +50,64 @@ def test_from_zeros_the_units_stay_identical_and_accuracy_stays_at_the_majority_
     assert len(shown.figures[0].data) == 8  # loss and accuracy, four schemes
 
 
+def init_values(start_loss: dict, accuracy: dict, *, majority=0.11, zero_hidden=0.0, batch_norm=False,
+                activation="relu") -> dict:
+    """A finished initialisation run's values, made up: one epoch per scheme."""
+    curves = {s: {"train_loss": [start_loss[s]], "val_loss": [start_loss[s]], "val_acc": [accuracy[s]]}
+              for s in initialisation.SCHEMES}
+    return {"curves": curves, "epochs": 1, "width": 8, "spread": {s: 0.0 if s == "zeros" else 0.5 for s in curves},
+            "majority": majority, "zero_hidden": zero_hidden, "activation": activation, "batch_norm": batch_norm}
+
+
+@pytest.mark.parametrize("gaussian_loss, harmed", [(727.0, True), (2.31, True), (float("nan"), True), (1.9, False)])
+def test_sigma_one_is_called_too_large_only_when_its_first_epoch_is_worse_than_guessing(gaussian_loss, harmed):
+    values = init_values({"zeros": 2.3, "gaussian": gaussian_loss, "xavier": 0.6, "kaiming": 0.7},
+                         {"zeros": 0.11, "gaussian": 0.9, "xavier": 0.93, "kaiming": 0.94})
+    text = initialisation.summary(values)
+    assert ("starts too large" in text) is harmed and ("already beat guessing" in text) is not harmed
+    assert "against 94.0% for Kaiming" in text  # the better of the two scaled starts, by this run's numbers
+
+
+@pytest.mark.parametrize("zeros_accuracy, stayed", [(0.12, True), (0.095, True), (0.208, False)])
+def test_the_zero_start_stays_at_the_majority_only_when_its_accuracy_says_so(zeros_accuracy, stayed):
+    values = init_values({s: 2.3 for s in initialisation.SCHEMES},
+                         {"zeros": zeros_accuracy, "gaussian": 0.5, "xavier": 0.9, "kaiming": 0.9},
+                         majority=0.113, zero_hidden=0.0 if stayed else 0.43, activation="sigmoid")
+    text = initialisation.summary(values)
+    assert ("about what always answering" in text) is stayed
+    assert (f"reached {zeros_accuracy:.1%}" in text) is not stayed
+    assert ("one unit wide" in text) is not stayed and ("only its biases learn" in text) is stayed
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("activation, batch_norm", [("relu", False), ("tanh", True), ("sigmoid", False),
+                                                    ("sigmoid", True)])
+def test_at_the_smallest_settings_the_zero_start_text_follows_its_measured_hidden_outputs(activation, batch_norm):
+    result = final(initialisation.run(epochs=1, log_lr=-4, width=8, examples=500, activation=activation,
+                                      batch_norm=batch_norm))
+    v = result.values
+    text = initialisation.show(result).text
+    assert v["spread"]["zeros"] == 0 and "still one unit copied" in text  # whatever the activation
+    assert (v["zero_hidden"] == 0) is (activation != "sigmoid")  # ReLU(0) = tanh(0) = 0; sigmoid(0) = 0.5
+    assert ("one unit wide" in text) is (activation == "sigmoid") and f"{activation}(0)" in text
+    assert ("Batch normalisation is on" in text) is batch_norm
+    for scheme in initialisation.SCHEMES:  # the table holds the run's own numbers
+        assert f"| {v['val_acc'][scheme]:.1%} |" in text
+    harmed = not v["curves"]["gaussian"]["train_loss"][0] < math.log(10)
+    assert ("starts too large" in text) is harmed
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_at_the_largest_learning_rate_every_sentence_still_matches_the_numbers():
+    result = final(initialisation.run(epochs=2, log_lr=-1, width=512, examples=1_000, activation="relu"))
+    v, text = result.values, initialisation.show(result).text
+    harmed = not v["curves"]["gaussian"]["train_loss"][0] < math.log(10)
+    assert ("starts too large" in text) is harmed and ("already beat guessing" in text) is not harmed
+    stayed = v["val_acc"]["zeros"] <= v["majority"] + initialisation.STUCK_MARGIN
+    assert ("about what always answering" in text) is stayed
+
+
 # ---- 2. what the networks learnt -----------------------------------------------------------------------------------
 
 def test_dnn_tiles_are_the_strongest_units_each_scaled_to_one(shipped):
@@ -79,6 +139,30 @@ def test_the_weights_lesson_uses_the_last_drawing_when_there_is_one(shipped):
     assert all(f is not None for f in said.figures)
 
 
+def test_a_missing_retrained_model_is_named_shipped_and_the_other_one_retrained(shipped, monkeypatch):
+    from types import SimpleNamespace
+
+    from ui.lessons import layout as tab
+
+    lab = handlers(shipped, {})
+    mine = SimpleNamespace(model=shipped["cnn"])  # as if this session had retrained only a CNN
+    monkeypatch.setattr(lab.state.retrained, "get", lambda session, kind: mine if kind == "cnn" else None)
+    chosen, origins, note = tab._origin_models(lab.state, "yours", None, "en")
+    assert origins == {"dnn": "shipped", "cnn": "yours"} and chosen["cnn"] is shipped["cnn"]
+    assert "You have not retrained a DNN" in note
+    text = weights.show(final(weights.run(shipped["dnn"], shipped["cnn"], None, origin=origins))).text
+    assert "**DNN** (shipped)" in text and "**CNN** (retrained)" in text and "/" not in text.split("\n")[0]
+
+
+@pytest.mark.parametrize("tiles", [16, 128])
+def test_at_the_extremes_of_tiles_the_text_counts_what_it_shows(shipped, tiles):
+    result = final(weights.run(shipped["dnn"], shipped["cnn"], None, tiles=tiles))
+    dnn = result.values["dnn"]
+    text = weights.show(result).text
+    assert f"the {len(dnn['tiles'])} strongest of {dnn['units']} units" in text and len(dnn["tiles"]) == tiles
+    assert f"(weight norms {dnn['norms'].min():.2f}–{dnn['norms'].max():.2f})" in text
+
+
 # ---- 3. shifts and crops -------------------------------------------------------------------------------------------
 
 def test_a_full_crop_and_a_zero_shift_change_nothing_and_a_shift_moves_by_whole_pixels():
@@ -106,14 +190,92 @@ def test_a_crop_is_one_k_by_k_window_scaled_up():
 @pytest.mark.slow
 @pytest.mark.data
 def test_accuracy_falls_as_the_crop_shrinks_and_the_shift_grows(shipped):
-    result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=14, largest_shift=10))
+    result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=14, largest_shift=10,
+                             plain_examples=0))
     scores = result.values["scores"]
     for name in ("dnn", "cnn"):
         assert scores["crop"][name][0] > 0.95 and scores["crop"][name][-1] < scores["crop"][name][0] - 0.3
         assert scores["shift"][name][-1] < scores["shift"][name][0] - 0.3
     assert result.values["crops"] == [28, 26, 24, 22, 20, 18, 16, 14]
     text = crops.show(result).text
-    assert "97.9% to 41.5%" in text and "| random 22-pixel crop |" in text
+    assert "fell from 97.9% to 41.5% on 22-pixel crops" in text and "| random 22-pixel crop |" in text
+
+
+def crop_values(shift_scores: dict, crop_scores: dict | None = None, origin=None) -> dict:
+    """A finished crops run's values, made up: crops of 28, 22 and 14 pixels, shifts of 0 and 10."""
+    crop_scores = crop_scores or {net: [0.99, 0.9, 0.5] for net in shift_scores}
+    return {"crops": [28, 22, 14], "shifts": [0, 10], "n": 100, "plain_examples": 10_000,
+            "origin": origin or {"dnn": "shipped", "cnn": "shipped"}, "ink": {"crop": [1.0, 0.95, 0.47],
+                                                                           "shift": [1.0, 0.76]},
+            "scores": {"crop": crop_scores, "shift": {net: [0.99, last] for net, last in shift_scores.items()}}}
+
+
+def test_scores_near_chance_are_called_chance_not_skill():
+    text = crops.summary(crop_values({"dnn": 0.128, "cnn": 0.11, "plain": 0.105}))
+    assert "every network scores below 20%: that is chance" in text and "76% of the digits' ink" in text
+    assert "12.8% (chance)" in text and "DNN keeps" not in text  # no "the DNN keeps 12.8%"
+    text = crops.summary(crop_values({"dnn": 0.128, "cnn": 0.342}))
+    assert "the CNN keeps 34.2% and the DNN 12.8% (chance)" in text and "that is chance" not in text
+    assert "34.2% (chance)" not in text
+    text = crops.summary(crop_values({"dnn": 0.6, "cnn": 0.3}))
+    assert "the DNN keeps 60.0% and the CNN 30.0%: in this run the DNN held up better" in text
+    text = crops.summary(crop_values({"dnn": 0.5, "cnn": 0.5}, {n: [0.99, 0.5, 0.15] for n in ("dnn", "cnn")}))
+    assert "Cut to 14×14, the windows hold 47% of the digits' ink and every network scores below 20%" in text
+
+
+def test_while_the_un_augmented_dnn_trains_the_lesson_says_how_far_it_is():
+    training = lessons.Result({"training": 0.5, "examples": 10_000, "crops": [28, 26], "shifts": [0, 2],
+                               "scores": {"crop": {}, "shift": {}}}, 1.0, done=False)
+    assert crops.show(training).text == "Training a DNN on 10,000 images without augmentation… (50% done)"
+    assert "50% 완료" in crops.show(training, "ko").text
+
+
+def test_each_model_is_named_by_where_it_comes_from():
+    text = crops.summary(crop_values({"dnn": 0.5, "cnn": 0.5}, origin={"dnn": "shipped", "cnn": "yours"}))
+    assert text.startswith("On 100 test digits, the shipped DNN and the retrained CNN:")
+    assert crops.summary(crop_values({"dnn": 0.5, "cnn": 0.5})).startswith("On 100 test digits, the shipped models:")
+
+
+def test_the_ink_left_is_all_of_it_unchanged_and_less_once_the_digit_leaves_the_frame():
+    digits = mnist_like()
+    generator = torch.Generator().manual_seed(0)
+    assert crops.ink_kept(digits, crops.crop(digits, 28, generator), 28, "crop") == pytest.approx(1, abs=1e-4)
+    assert crops.ink_kept(digits, crops.shift(digits, 0, generator), 0, "shift") == pytest.approx(1, abs=1e-4)
+    assert crops.ink_kept(digits, crops.shift(digits, 14, generator), 14, "shift") < 0.8
+
+
+def mnist_like() -> torch.Tensor:
+    """Four 'digits': a 20×20 block of ink centred in 28×28, as MNIST centres its digits."""
+    digits = torch.zeros(4, 1, 28, 28)
+    digits[:, :, 4:24, 4:24] = 1.0
+    return digits
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_a_dnn_trained_without_augmentation_collapses_on_crops_and_the_shipped_one_does_not(shipped):
+    result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=300, smallest_crop=22, largest_shift=2,
+                             plain_examples=10_000))
+    crop_scores = result.values["scores"]["crop"]
+    assert crop_scores["plain"][0] > 0.9 and crop_scores["plain"][-1] < 0.6  # the tutorial's MLP: 97.9% → 41.5%
+    assert crop_scores["dnn"][-1] > crop_scores["plain"][-1] + 0.3
+    text = crops.show(result).text
+    assert f"scores {crop_scores['plain'][0]:.1%} on unchanged digits and {crop_scores['plain'][-1]:.1%}" in text
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("smallest_crop, largest_shift", [(26, 2), (8, 14)])
+def test_at_the_extremes_of_crops_and_shifts_the_table_is_the_runs_numbers(shipped, smallest_crop, largest_shift):
+    result = final(crops.run(shipped["dnn"], shipped["cnn"], examples=100, smallest_crop=smallest_crop,
+                             largest_shift=largest_shift, plain_examples=0))
+    v = result.values
+    text = crops.show(result).text
+    shift_row = f"| moved exactly {largest_shift} px | " + " | ".join(
+        crops._score(v["scores"]["shift"][net][-1], "en") for net in ("dnn", "cnn")) + " |"
+    assert shift_row in text
+    at_chance = all(v["scores"]["shift"][net][-1] < crops.NEAR_CHANCE for net in ("dnn", "cnn"))
+    assert ("that is chance (guessing scores 10%), not skill" in text) is at_chance
+    assert "give the DNN without augmentation some training images" in text  # none was trained
 
 
 # ---- 4. decision boundary ------------------------------------------------------------------------------------------
@@ -150,13 +312,33 @@ def test_gradient_descent_finds_the_line_and_diverges_above_two_over_the_curvatu
     above = final(regression.run(lr=1.1 * limit, steps=300, noise=0.3, outlier=False))
     assert below["mse"]["diverged_at"] is None and abs(below["mse"]["w"] - 2) < 0.15
     assert above.values["mse"]["diverged_at"] is not None and "diverged" in regression.show(above).text
-    assert above.values["l1"]["diverged_at"] is None  # L1's gradient is bounded
+    assert above.values["l1"]["diverged_at"] is None  # L1's gradient does not grow with the error
+    assert "±x for each point" in regression.show(above).text
+
+
+@pytest.mark.parametrize("lr, steps, noise, outlier", [(0.001, 5, 0.0, False), (1.5, 500, 3.0, True),
+                                                       (0.001, 500, 3.0, True), (1.5, 5, 0.0, False)])
+def test_at_the_extremes_of_regression_each_sentence_matches_the_run(lr, steps, noise, outlier):
+    result = final(regression.run(lr=lr, steps=steps, noise=noise, outlier=outlier))
+    v, text = result.values, regression.show(result).text
+    diverged = v["mse"]["diverged_at"] is not None
+    assert ("**The MSE run diverged** at step" in text) is diverged
+    assert ("close to the largest that converges" in text) is (not diverged and lr > 0.8 * v["limit"])
+    assert f"{v['limit']:.2f}" in text and ("**outlier**" in text) is (outlier and not diverged)
+    assert v["l1"]["diverged_at"] is None  # L1's steps do not grow with the error, at any rate the slider allows
+    if not diverged:
+        assert f"MSE: y = {v['mse']['w']:.2f}x" in text
+    assert f"L1: y = {v['l1']['w']:.2f}x" in text
 
 
 @pytest.mark.slow
 def test_one_outlier_drags_the_squared_error_fit_more_than_the_absolute_one():
     fitted = final(regression.run(lr=0.1, steps=400, outlier=True)).values
     assert abs(fitted["mse"]["w"] - 2) > 2 * abs(fitted["l1"]["w"] - 2)
+    text = regression.show(final(regression.run(lr=0.1, steps=400, outlier=True))).text
+    assert "tilts its line towards that one point" in text
+    early = regression.show(final(regression.run(lr=0.001, steps=5, outlier=True))).text
+    assert "not clearly apart yet" in early and "tilts" not in early
 
 
 # ---- 6. over-fitting -----------------------------------------------------------------------------------------------
@@ -177,6 +359,86 @@ def test_a_big_network_on_few_images_overfits_and_early_stopping_keeps_an_earlie
     assert train[-1] < 0.05 and val[-1] > min(val)
     assert result.values["kept"] == int(np.argmin(val[:result.values["stopped"]])) + 1
     assert f"kept the weights of epoch {result.values['kept']}" in overfitting.show(result).text
+
+
+def history(val_loss, val_acc, train_acc=None):
+    """EpochStats of a made-up run, one per validation loss."""
+    from training.loop import EpochStats
+
+    train_acc = train_acc or [1.0] * len(val_loss)
+    return [EpochStats(epoch=i + 1, train_loss=0.01, train_acc=t, val_loss=loss, val_acc=acc, lr=1e-3, seconds=0.1)
+            for i, (loss, acc, t) in enumerate(zip(val_loss, val_acc, train_acc, strict=True))]
+
+
+def overfit_values(h, patience=2, **settings) -> dict:
+    stopped, kept = overfitting.early_stop([s.val_loss for s in h], patience)
+    return {"history": h, "stopped": stopped, "kept": kept, "patience": patience, "examples": 2_000, "wrong": 0,
+            "dropout": 0.0, "weight_decay": 0.0, "augment": False} | settings
+
+
+def test_a_tiny_rise_in_validation_loss_is_not_called_a_rise():
+    text = overfitting.summary(overfit_values(history([0.5, 0.287, 0.29, 0.289], [0.8, 0.86, 0.87, 0.87])))
+    assert "no real rise" in text and "over-fitting" not in text and "over-confidence" not in text
+    assert "has not over-fitted yet" in text
+
+
+def test_a_loss_lowest_at_the_last_epoch_is_still_falling():
+    text = overfitting.summary(overfit_values(history([0.5, 0.4, 0.3], [0.8, 0.85, 0.86])))
+    assert "still falling: its lowest, 0.300, came at the last epoch, 3" in text and "no real rise" not in text
+
+
+def test_a_rising_loss_with_a_steady_accuracy_is_over_confidence_and_early_stopping_says_what_it_costs():
+    text = overfitting.summary(overfit_values(history([0.5, 0.4, 0.5, 0.6, 0.7], [0.8, 0.85, 0.86, 0.87, 0.875])))
+    assert "rose to 0.700 by epoch 5" in text and "accuracy** did not fall" in text and "over-confidence" in text
+    assert "kept the weights of epoch 2" in text and "Here it costs 2.5 points of accuracy" in text
+    assert "Make some labels wrong on purpose" in text
+    noisy = overfitting.summary(overfit_values(history([0.5, 0.4, 0.5, 0.6, 0.7], [0.8, 0.85, 0.86, 0.87, 0.875]),
+                                               wrong=200))
+    assert "Make more labels wrong" in noisy and "200 of them carry a wrong label" in noisy
+
+
+def test_a_falling_accuracy_is_over_fitting_and_early_stopping_gains():
+    text = overfitting.summary(overfit_values(history([0.5, 0.4, 0.5, 0.6, 0.7], [0.8, 0.82, 0.8, 0.79, 0.77])))
+    assert "fell to 77.0% by epoch 5" in text and "**over-fitting**" in text
+    assert "Here that gains 5.0 points of accuracy" in text
+
+
+def test_a_network_that_has_not_learnt_its_own_images_is_not_called_over_fitted():
+    h = history([2.2, 2.1, 2.3], [0.16, 0.2, 0.13], train_acc=[0.1, 0.12, 0.11])
+    text = overfitting.summary(overfit_values(h))
+    assert "has not learnt its own training images either" in text and "**over-fitting**" not in text
+
+
+def test_one_epoch_is_singular_and_korean_counts_have_separators():
+    h = history([0.5, 0.6, 0.7], [0.8, 0.79, 0.7])
+    english = overfitting.summary(overfit_values(h, patience=1))
+    assert "(1 epoch without" in english and "1 epochs" not in english
+    korean = overfitting.summary(overfit_values(h, patience=1), language="ko")
+    assert "학습 이미지 2,000장" in korean and "2000장" not in korean
+
+
+@pytest.mark.data
+def test_noisy_labels_make_validation_accuracy_fall_and_the_text_says_so():
+    result = final(overfitting.run(examples=300, epochs=30, label_noise=0.3, width=256))
+    v = result.values
+    accuracy = v["val_acc"]
+    fell = accuracy[-1] <= max(accuracy) - overfitting.FALL
+    assert fell and v["wrong"] == 90
+    text = overfitting.show(result).text
+    assert f"fell to {accuracy[-1]:.1%} by epoch 30" in text and "**over-fitting**" in text
+
+
+@pytest.mark.data
+def test_at_the_smallest_settings_with_every_regulariser_each_sentence_matches_the_numbers():
+    result = final(overfitting.run(examples=100, epochs=5, patience=1, width=16, dropout=0.8, label_noise=0.5,
+                                   weight_decay=1.0, augment=True))
+    v, text = result.values, overfitting.show(result).text
+    h = v["history"]
+    lowest = min(v["val_loss"])
+    assert ("rose to" in text) is (v["val_loss"][-1] >= lowest * (1 + overfitting.RISE))
+    assert ("fell to" in text) is (v["val_acc"][-1] <= max(v["val_acc"]) - overfitting.FALL)
+    assert ("**over-fitting**" in text) <= (h[-1].train_acc >= h[-1].val_acc + overfitting.GAP)
+    assert "With dropout 0.8, weight decay 1, augmentation" in text and "(1 epoch without" in text
 
 
 # ---- 7. recurrent cells --------------------------------------------------------------------------------------------
@@ -238,14 +500,17 @@ def test_the_weights_lesson_reads_this_sessions_last_drawing(app_url):
     ("regression_lesson", "[null, 50, 0.5, true]", "learning rate must be a number from 0.001 to 1.5, not None"),
     ("regression_lesson", '[0.1, 50, 0.5, "yes"]', "outlier must be true or false, not 'yes'"),
     ("regression_lesson", "[0.1, 1e9, 0.5, true]", "steps must be a whole number from 5 to 500, not 1e+09"),
-    ("init_lesson", '[Infinity, -3, 32, 500, "relu"]', "epochs must be a whole number from 1 to 15, not inf"),
-    ("init_lesson", '[1, -3, 32, 500, "softmax"]', "activation must be one of relu, tanh, sigmoid, not 'softmax'"),
+    ("init_lesson", '[Infinity, -3, 32, 500, "relu", false]', "epochs must be a whole number from 1 to 15, not inf"),
+    ("init_lesson", '[1, -3, 32, 500, "softmax", false]', "activation must be one of relu, tanh, sigmoid, not 'soft"),
     ("weights_lesson", '[1000, "shipped"]', "tiles must be a whole number from 16 to 128, not 1000"),
     ("weights_lesson", '[64, null]', "models must be one of shipped"),
-    ("crop_lesson", '[200, 2, 4, "shipped"]', "smallest crop must be a whole number from 8 to 26, not 2"),
-    ("overfit_lesson", "[500, 50, -1, 512, 0.0]", "patience must be a whole number from 1 to 20, not -1"),
-    ("overfit_lesson", "[500, 50, 5, 512, NaN]", "dropout must be a number from 0 to 0.8, not nan"),
+    ("crop_lesson", '[200, 2, 4, "shipped", 0]', "smallest crop must be a whole number from 8 to 26, not 2"),
+    ("overfit_lesson", "[500, 50, -1, 512, 0.0, 0.0, 0.0, false]", "patience must be a whole number from 1 to 20"),
+    ("overfit_lesson", "[500, 50, 5, 512, NaN, 0.0, 0.0, false]", "dropout must be a number from 0 to 0.8, not nan"),
     ("recurrent_lesson", '[2000, 3, "big", "good"]', "embedding and state size must be a whole number"),
+    ("overfit_lesson", "[500, 50, 5, 512, 0.0, 0.9, 0.0, false]", "label noise must be a number from 0 to 0.5"),
+    ("init_lesson", '[1, -3, 32, 500, "relu", "yes"]', "batch normalisation after each hidden layer"),
+    ("crop_lesson", '[200, 20, 4, "shipped", 60000]', "training images of the DNN without augmentation"),
 ])
 def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api_name, body, message):
     event, data = raw_call(app_url, api_name, body)
@@ -269,7 +534,7 @@ def test_a_missing_data_set_is_the_lessons_text_not_an_error(monkeypatch, tmp_pa
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setattr(mnist, "reachable", lambda url, timeout=3.0: False)
-    text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu"))[-1]  # a failed read is not kept
+    text, plot = list(tab.handler(tab.LESSON["init"])(1, -3, 32, 500, "relu", False))[-1]  # a failed read is not kept
     assert text.startswith("⚠️ This lesson needs MNIST, which this server does not have") and plot is None
     assert str(tmp_path) not in text  # every visitor sees it: no server folder
 
