@@ -1,6 +1,6 @@
 """Run history: every finished retrain and lesson run of a browser session, kept on the server.
 
-The history is keyed by gradio's session hash, like the retrained models
+The history is keyed by the session's id (ui/sessions.py: it outlives a reload), like the retrained models
 (ui/retrain/store.py), and not held in the page's gr.State: the class board reads a
 student's result from here, so a post carries numbers the server measured,
 never numbers a client sends. Lesson runs are recorded by their own events
@@ -22,6 +22,7 @@ from gradio.i18n import I18nData
 from models import registry
 from ui import i18n
 from ui import settings as retrain_settings
+from ui.sessions import session_id
 
 MAX_RUNS = 50
 MAX_SESSIONS = 2_000
@@ -142,7 +143,7 @@ def lesson_recorder(store: RunHistory, key: str, title: str | I18nData, labels: 
              for n, label in enumerate(labels, 1)]
 
     def record(request: gr.Request, *values) -> None:
-        started = getattr(request, "session_hash", None)
+        started = session_id(getattr(request, "session_hash", None))
         settings = {name: value for name, value in zip(names, values, strict=False)
                     if isinstance(value, (int, float, bool)) or (isinstance(value, str) and len(value) <= 40)}
         store.add(started, Run(f"lesson:{key}", LESSON.format(title=i18n.translated(title, "en")), settings, None,

@@ -83,6 +83,13 @@ teacher_table = sa.Table(
               primary_key=True),
     sa.Column("session_sha256", sa.String(64), primary_key=True),
 )
+# the server's secrets by name (`Board.secret`): in the database, so that every replica of the app, and the same
+# server after a restart, signs and checks teacher links (ui/links.py) with the same key
+secret_table = sa.Table(
+    "app_secrets", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)
 
 
 # the refusals, for the student or teacher who asked
@@ -150,6 +157,7 @@ class Board:
         self._engine: sa.Engine | None = None
         self._lock = threading.Lock()
         self._creations = RateLimit(MAX_CLASSES_PER_HOUR, 3600)
+        self._secrets: dict[str, bytes] = {}
 
     @property
     def engine(self) -> sa.Engine:
@@ -174,6 +182,22 @@ class Board:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+
+    def secret(self, name: str) -> bytes:
+        """The server's secret `name` (32 random bytes), made by the first replica that asks and read by the rest."""
+        if name not in self._secrets:
+            for _ in range(2):  # two replicas making it at once: one insert wins, the other reads it
+                with self.engine.connect() as db:
+                    found = db.execute(sa.select(secret_table.c.value).where(secret_table.c.name == name)).scalar()
+                if found is not None:
+                    self._secrets[name] = bytes.fromhex(found)
+                    break
+                try:
+                    with self.engine.begin() as db:
+                        db.execute(secret_table.insert().values(name=name, value=secrets.token_hex(32)))
+                except sa.exc.IntegrityError:
+                    continue
+        return self._secrets[name]
 
     # ---- the teacher --------------------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ def build(state: AppState, session: gr.State) -> dict:
                 with gr.Row():
                     train = gr.Button(T["train"], variant="primary")
                     stop = gr.Button(T["stop"], variant="stop")
-                link_button, shipped_button, link = runs.link_section()
+                link_button, shipped_button, link, lock = runs.link_section()
             with gr.Column(scale=2):
                 status = gr.HTML(T["status"], elem_id="status")
                 curves = gr.Plot(label=T["curves"], elem_id="curves")
@@ -72,7 +72,8 @@ def build(state: AppState, session: gr.State) -> dict:
         stop.click(handlers.stop, None, status, api_name="stop", queue=False)
         push.click(handlers.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")
         controls = {"model": kind, **{s.link: shown[s.name] for s in settings.on_page()}}
-        runs.wire(state, trained, tab, grid, examples, history, link_button, shipped_button, link, status, controls)
+        runs.wire(state, trained, tab, grid, examples, history, link_button, shipped_button, link, lock, status,
+                  controls)
     return controls
 
 

@@ -32,12 +32,16 @@ def history_section() -> dict:
     return dict(table=table, compare=compare, overlay=overlay)
 
 
-def link_section() -> tuple[gr.Button, gr.Button, gr.Textbox]:
+def link_section() -> tuple[gr.Button, gr.Button, gr.Textbox, gr.CheckboxGroup]:
     with gr.Row():
         button = gr.Button(T["copy_link"], size="sm", elem_id="copy-link")
         shipped = gr.Button(T["use_shipped"], size="sm", elem_id="use-shipped")
+    # what the copied link locks: the server enforces it for every student who opens it (ui/links.py)
+    short = i18n.Texts("setting-short")
+    lock = gr.CheckboxGroup([(short[settings.by_link(n).name if n != "model" else n], n) for n in links.controls()],
+                            label=T["lock"], elem_id="link-locks")
     link = gr.Textbox(label=T["link"], info=T["link_help"], buttons=["copy"], elem_id="settings-link")
-    return button, shipped, link
+    return button, shipped, link, lock
 
 
 def make_handlers(state: AppState) -> dict:
@@ -84,7 +88,7 @@ def _overlay(found: list, chosen: list, language: str = "en"):
 
 
 def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, link_button, shipped_button, link,
-         status, controls: dict) -> None:
+         lock, status, controls: dict) -> None:
     """The events of these parts; `trained` is the Train button's event, `controls` the tab's settings by name."""
     handlers = make_handlers(state)
     after = [parts["compare"], parts["overlay"], grid, examples]
@@ -97,16 +101,31 @@ def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, lin
     parts["compare"].input(handlers["compare"], parts["compare"], parts["overlay"], api_name=False)
     grid.select(handlers["cell"], None, examples, api_name=False)
     shipped_button.click(handlers["use_shipped"], controls["model"], status, api_name="use_shipped")
-    link_button.click(links.settings_query, [controls[n] for n in links.controls()], link, api_name=False,
+
+    def signed_link(*values):
+        """The copy button's query: these settings, the ticked locks, signed so the server trusts them."""
+        *values, locked = values
+        return links.sign(links.settings_query(*values, locked=locked or []), state.board.secret(links.SECRET))
+
+    link_button.click(signed_link, [*(controls[n] for n in links.controls()), lock], link, api_name=False,
                       queue=False).then(None, link, link, js=links.COPY, api_name=False)
 
 
-def open_link(request: gr.Request = None) -> tuple:
-    """On page load: the tab, Retrain controls and class code a link's query parameters ask for, and the note.
+def open_link(request: gr.Request = None, state: AppState | None = None) -> tuple:
+    """On page load: the tab, Retrain controls and class code a link's query parameters ask for, and the note. With
+    the server's `state`, the link's locks are recorded for the session and the page shows every lock in force
+    (those of an earlier link too: editing the address bar frees none, ui/sessions.py).
 
     Outputs: tabs, the controls in links.controls()' order, the board's class code, the note."""
     params = dict(getattr(request, "query_params", None) or {})
-    opened = links.parse(params) if params else links.Opened()
+    secret = state.board.secret(links.SECRET) if state is not None and "sig" in params else None
+    opened = links.parse(params, secret) if params else links.Opened()
+    if state is not None:
+        locks = state.sessions.lock(session_of(request), links.locked_values(opened), opened.signed)
+        opened.values |= locks
+        opened.locked = [name for name in links.controls() if name in locks]
+        if locks and opened.tab is None:
+            opened.tab = "retrain"
     kind = registry.get(opened.values.get("model", settings.FIRST_KIND))
     updates = {name: {} for name in links.controls()}
     if "model" in opened.values:  # what choosing the kind by hand does (handlers.controls_for)
@@ -123,6 +142,11 @@ def open_link(request: gr.Request = None) -> tuple:
             gr.update(value=note, visible=bool(note)))
 
 
-def wire_links(demo: gr.Blocks, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown) -> None:
-    demo.load(open_link, None, [tabs, *(controls[n] for n in links.controls()), code, note], api_name=False,
-              queue=False)
+def wire_links(state: AppState, resumed, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown) -> None:
+    """Open a link's tab and settings once the page has resumed its session (`resumed`, ui/sessions.py wire)."""
+
+    def opened(request: gr.Request):
+        return open_link(request, state)
+
+    resumed.then(opened, None, [tabs, *(controls[n] for n in links.controls()), code, note], api_name=False,
+                 queue=False)
