@@ -24,6 +24,7 @@ from starlette.middleware import Middleware
 import models
 from models import registry
 from ui import guard, i18n, page, sessions, tabs
+from ui.board import layout as board
 from ui.board.store import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.inputs import MAX_UPLOAD
 from ui.retrain import runs
@@ -65,7 +66,9 @@ def build(state: AppState) -> gr.Blocks:
         with gr.Tabs(elem_id="main-tabs") as tabbed:
             built = {tab.id: tab.layout.build(state, session) for tab in tabs.TABS}
         resumed = sessions.wire(demo)  # the session's id, kept by the browser across reloads (ui/sessions.py)
-        runs.wire_links(state, resumed, tabbed, built["retrain"], built["board"]["code"], link_note)
+        opened = runs.wire_links(state, resumed, tabbed, built["retrain"], built["board"]["code"], link_note)
+        board.open_at_once(opened, built["board"])  # a board link shows its board at once
+        board.follow_tabs(tabbed, built["board"])  # which refreshes itself while its tab is open
         i18n.wire(demo, language)
     demo.queue(max_size=guard.QUEUE_SIZE, default_concurrency_limit=8)
     guard.cap_queue(demo)  # per-session and per-pool limits before an event is queued (ui/guard.py)

@@ -142,11 +142,12 @@ def open_link(request: gr.Request = None, state: AppState | None = None) -> tupl
             gr.update(value=note, visible=bool(note)))
 
 
-def wire_links(state: AppState, resumed, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown) -> None:
-    """Open a link's tab and settings once the page has resumed its session (`resumed`, ui/sessions.py wire)."""
+def wire_links(state: AppState, resumed, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown):
+    """Open a link's tab and settings once the page has resumed its session (`resumed`, ui/sessions.py wire);
+    returns that event."""
 
     def opened(request: gr.Request):
         return open_link(request, state)
 
-    resumed.then(opened, None, [tabs, *(controls[n] for n in links.controls()), code, note], api_name=False,
-                 queue=False)
+    return resumed.then(opened, None, [tabs, *(controls[n] for n in links.controls()), code, note], api_name=False,
+                        queue=False)
