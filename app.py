@@ -63,7 +63,8 @@ def build(state: AppState) -> gr.Blocks:
         language = page.header(state.load_errors)
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
-        with gr.Tabs(elem_id="main-tabs") as tabbed:
+        # "wrap": every tab one tap away on a phone (gradio's default hides those that do not fit behind a "⋯" menu)
+        with gr.Tabs(elem_id="main-tabs", overflow_behavior="wrap") as tabbed:
             built = {tab.id: tab.layout.build(state, session) for tab in tabs.TABS}
         resumed = sessions.wire(demo)  # the session's id, kept by the browser across reloads (ui/sessions.py)
         opened = runs.wire_links(state, resumed, tabbed, built["retrain"], built["board"]["code"], link_note)

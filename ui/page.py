@@ -57,6 +57,11 @@ CSS = """
 .plot-summary { font-size: 0.9em; margin: 4px 8px 8px; color: var(--body-text-color); }
 /* on a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro */
 @media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }
+/* on a phone every tab is one tap away (app.py wraps the tab row): two rows of compact tabs, no "⋯" menu */
+@media (max-width: 640px) {
+  #main-tabs [role=tablist] { flex-wrap: wrap; row-gap: 2px; }
+  #main-tabs [role=tab] { padding: 6px 8px; font-size: 0.9em; min-height: 40px; }
+}
 /* the language switch (ui/i18n.py): one line beside the title, on a phone too */
 #header { align-items: center; flex-wrap: nowrap; gap: 8px; }
 #header > #title { flex: 1 1 0 !important; min-width: 0 !important; }
