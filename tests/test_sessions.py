@@ -97,3 +97,17 @@ def test_train_through_the_api_refuses_a_locked_value(app_url):
         client.predict(**values, api_name="/train")
     with pytest.raises(AppError, match="Your teacher locked model at dnn: this run asked for cnn"):
         client.predict(**values | {"kind": "cnn", "epochs": 2}, api_name="/train")
+
+
+def test_only_a_teacher_of_the_class_gets_a_signed_link(tmp_path):
+    state = handlers(board=Board(f"sqlite:///{tmp_path / 'b.sqlite3'}")).state
+    teacher = state.sessions.resume(None, "t")
+    state.sessions.resume(None, "s")
+    code, _ = state.board.create("9A", "lr", teacher=teacher)
+    values = ["dnn", -2.5, 2.0, 2.0, 128.0, 500.0, 64.0, 0.3, "zeros", False]
+    signed = runs.teacher_link(state, values, ["epochs"], code, page("t"))
+    assert f"lock=epochs&code={code}&sig=" in signed
+    params = dict(pair.split("=") for pair in signed[1:].split("&"))
+    assert links.parse(params, state.board.secret(links.SECRET)).signed
+    for who, class_code in (("s", code), ("t", ""), ("t", "NOTACODE")):  # a student, or no class named
+        assert "sig=" not in runs.teacher_link(state, values, ["epochs"], class_code, page(who))

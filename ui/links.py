@@ -11,9 +11,10 @@ a note on the page, never an error, so a mistyped link still opens the app.
 
 Locks hold on the server too: the page records a link's locks under the student's session (ui/sessions.py, which
 outlives a reload) and /train refuses a locked control at any other value, from the page or the API. A link the
-copy button makes is signed (`sig`, an HMAC of its parameters under the server's secret, ui/board/store.py
-`Board.secret`, shared by replicas through the database): its locks replace the session's, a teacher's next
-worksheet. A link typed or edited by hand is unsigned: it may add locks but never changes or frees a locked value.
+copy button makes for a teacher of a class is signed (`sig`, an HMAC of its parameters, the class code among them,
+under the server's secret, ui/board/store.py `Board.secret`, shared by replicas through the database): its locks
+replace the session's, a teacher's next worksheet. Any other link is unsigned: it may add locks but never changes
+or frees a locked value.
 """
 import hashlib
 import hmac

@@ -275,6 +275,15 @@ class Board:
                        .values(teacher_key_sha256=_sha256(key)))
         return key
 
+    def is_teacher(self, code, session: str | None) -> bool:
+        """Whether browser `session` created class `code` or proved its teacher key."""
+        if not session:
+            return False
+        with self.engine.connect() as db:
+            return db.execute(sa.select(teacher_table.c.code).where(
+                teacher_table.c.code == check_code(code),
+                teacher_table.c.session_sha256 == _sha256(session))).first() is not None
+
     def delete(self, code, key, post_id: int, teacher: str | None = None) -> None:
         code = self._teacher(code, key, teacher)
         with self.engine.begin() as db:

@@ -40,7 +40,8 @@ def lr_note(log_lr: float, request: gr.Request = None) -> str:
 
 
 def build(state: AppState, session: gr.State) -> dict:
-    """The tab; returns its settings controls by their link names (ui/links.py controls()), for teacher links."""
+    """The tab; returns, for teacher links (ui/retrain/runs.py wire_links), its settings controls by their link names
+    (ui/links.py controls()) as "controls", and the copy button, its link box and its locks as "copy"."""
     handlers = Handlers(state)
     first = registry.get(settings.FIRST_KIND)
     for name in registry.retrainable():  # a kind names the controls it shows; a misspelt one stops the app here
@@ -87,9 +88,8 @@ def build(state: AppState, session: gr.State) -> dict:
         stop.click(handlers.stop, None, status, api_name="stop", queue=False)
         push.click(handlers.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")
         controls = {"model": kind, **{s.link: shown[s.name] for s in settings.on_page()}}
-        runs.wire(state, trained, tab, grid, examples, history, link_button, shipped_button, link, lock, status,
-                  controls)
-    return controls
+        runs.wire(state, trained, tab, grid, examples, history, shipped_button, status, controls)
+    return {"controls": controls, "copy": (link_button, link, lock)}
 
 
 def control(setting: settings.Setting, kind: registry.Kind):

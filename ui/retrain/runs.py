@@ -5,10 +5,13 @@ The history itself is ui/history.py (kept per browser session on the server);
 the link's format is ui/links.py. API: `runs` (this session's table) and
 `use_shipped` (forget this session's retrained model of a kind).
 """
+import inspect
+
 import gradio as gr
 
 from models import registry
 from ui import history, i18n, inputs, links, settings
+from ui.board.store import BoardError, check_code
 from ui.retrain import confusion
 from ui.state import AppState, session_of
 
@@ -87,8 +90,8 @@ def _overlay(found: list, chosen: list, language: str = "en"):
     return history.overlay(picked, language=language) if picked else None
 
 
-def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, link_button, shipped_button, link,
-         lock, status, controls: dict) -> None:
+def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, shipped_button, status,
+         controls: dict) -> None:
     """The events of these parts; `trained` is the Train button's event, `controls` the tab's settings by name."""
     handlers = make_handlers(state)
     after = [parts["compare"], parts["overlay"], grid, examples]
@@ -102,13 +105,6 @@ def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, lin
     grid.select(handlers["cell"], None, examples, api_name=False)
     shipped_button.click(handlers["use_shipped"], controls["model"], status, api_name="use_shipped")
 
-    def signed_link(*values):
-        """The copy button's query: these settings, the ticked locks, signed so the server trusts them."""
-        *values, locked = values
-        return links.sign(links.settings_query(*values, locked=locked or []), state.board.secret(links.SECRET))
-
-    link_button.click(signed_link, [*(controls[n] for n in links.controls()), lock], link, api_name=False,
-                      queue=False).then(None, link, link, js=links.COPY, api_name=False)
 
 
 def open_link(request: gr.Request = None, state: AppState | None = None) -> tuple:
@@ -142,9 +138,39 @@ def open_link(request: gr.Request = None, state: AppState | None = None) -> tupl
             gr.update(value=note, visible=bool(note)))
 
 
-def wire_links(state: AppState, resumed, tabs: gr.Tabs, controls: dict, code: gr.Textbox, note: gr.Markdown):
-    """Open a link's tab and settings once the page has resumed its session (`resumed`, ui/sessions.py wire);
-    returns that event."""
+def teacher_link(state: AppState, values: list, locked, code, request: gr.Request | None) -> str:
+    """The copy button's query: these settings and the ticked locks. Signed, with the class code, only for a teacher
+    of the class in the board's code box (who created it, or proved its key, ui/board/store.py): a student's copy
+    must not free the locks their teacher's link set."""
+    query = links.settings_query(*values, locked=[n for n in (locked or []) if n in links.controls()])
+    try:
+        code = check_code(code)
+    except BoardError:
+        return query
+    if not state.board.is_teacher(code, session_of(request)):
+        return query
+    return links.sign(f"{query}&code={code}", state.board.secret(links.SECRET))
+
+
+def wire_links(state: AppState, resumed, tabs: gr.Tabs, retrain: dict, code: gr.Textbox, note: gr.Markdown):
+    """Open a link's tab and settings once the page has resumed its session (`resumed`, ui/sessions.py wire), and
+    make the copy button's links (`teacher_link`); returns the opening event. `retrain`: what the Retrain tab's
+    build returned."""
+    controls, (button, link, lock) = retrain["controls"], retrain["copy"]
+
+    def copied(*values):
+        *values, locked, class_code, request = values
+        return teacher_link(state, values, locked, class_code, request)
+
+    # gradio reads a handler's parameters for where to pass the request (by its type hint): one per input, then it
+    names = [*links.controls(), "locked", "class_code"]
+    copied.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names] +
+        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request)])
+    copied.__annotations__ = {"request": gr.Request}
+
+    button.click(copied, [*(controls[n] for n in links.controls()), lock, code], link, api_name=False,
+                 queue=False).then(None, link, link, js=links.COPY, api_name=False)
 
     def opened(request: gr.Request):
         return open_link(request, state)
