@@ -1,4 +1,5 @@
-"""The page on a phone (390 × 844, touch): every tab one tap away, Train in reach, the curves in view after it."""
+"""The page on a phone (390 × 844, touch): every tab one tap away, Train in reach, the curves in view after it and
+their panels stacked."""
 import pytest
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
@@ -33,4 +34,6 @@ def test_every_tab_is_one_tap_away_and_the_curves_come_into_view_after_train(con
     page.wait_for_function("(() => { const r = document.querySelector('#curves').getBoundingClientRect();"
                            " return r.top >= 0 && r.top < innerHeight - 100; })()")
     assert in_view(page, "#curves")
+    # its two panels one above the other, each the plot's width (side by side their titles overlapped)
+    assert page.evaluate("document.querySelector('#curves .js-plotly-plot').layout.xaxis2.domain") == [0, 1]
     page.screenshot(path=shots / "phone-curves.png")

@@ -19,6 +19,7 @@ import gradio as gr
 import plotly.graph_objects as go
 from gradio.i18n import I18nData
 
+from figures.plots import cell
 from models import registry
 from ui import i18n
 from ui import settings as retrain_settings
@@ -170,21 +171,23 @@ def choices(runs: list[Run], *, language: str = "en") -> list[tuple[str, int]]:
     return [(r.labelled(language), r.number) for r in runs if r.curves]
 
 
-def overlay(runs: list[Run], *, language: str = "en") -> go.Figure:
-    """Validation loss and accuracy per epoch of `runs`, one colour per run, on one pair of axes."""
+def overlay(runs: list[Run], *, language: str = "en", stacked: bool = False) -> go.Figure:
+    """Validation loss and accuracy per epoch of `runs`, one colour per run, on one pair of axes: side by side, or
+    `stacked` (a phone's screen)."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("val_loss", language), T.say("val_acc", language)))
+    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, vertical_spacing=0.2,
+                        subplot_titles=(T.say("val_loss", language), T.say("val_acc", language)))
     for n, run in enumerate(runs):
         colour = PALETTE[n % len(PALETTE)]
         epochs = [c["epoch"] for c in run.curves]
         for col, metric in ((1, "val_loss"), (2, "val_acc")):
             fig.add_trace(go.Scatter(x=epochs, y=[c[metric] for c in run.curves], mode="lines+markers",
                                      name=run.labelled(language), legendgroup=str(run.number), showlegend=col == 1,
-                                     line=dict(color=colour)), row=1, col=col)
+                                     line=dict(color=colour)), **cell(col, stacked))
     fig.update_xaxes(title_text=T.say("epoch", language), dtick=1)
     fig.update_layout(title=T.say("curves_title", language))
-    return layout(fig, 380)
+    return layout(fig, 640 if stacked else 380)
 
 
 def layout(fig: go.Figure, height: int) -> go.Figure:

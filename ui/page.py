@@ -14,8 +14,9 @@ serious `aria-prohibited-attr` violation; nine of them took half the Retrain
 tab before any run. The CSS below does not show an output block while it
 holds only that placeholder, so nothing is announced and nothing takes room.
 
-The script marks the verdict of tab 1 and the retrain status as live regions
-(a screen reader speaks them when they change: gradio's Markdown has no
+The script tells the server whether the page is a phone's (a cookie, `narrow`), so that figures of two panels come
+stacked there (at 390 px side by side their titles overlapped); it marks the verdict of tab 1 and the retrain status
+as live regions (a screen reader speaks them when they change: gradio's Markdown has no
 attribute for it), writes each plot's text summary (figures/plots.py puts it in
 the figure as `layout.meta.summary`) as a caption under the plot, and lets
 the arrow keys move along a tab list and choose in a radio group (gradio
@@ -72,6 +73,10 @@ CSS = """
 
 JS = """
 () => {
+  // a phone's screen, told to the server (`narrow`): its plots then come stacked, not side by side
+  const narrow = () => { document.cookie = `NARROW=${innerWidth <= 640 ? 1 : 0}; path=/; SameSite=Lax`; };
+  narrow();
+  addEventListener('resize', narrow);
   const live = LIVE_REGIONS;
   const mark = () => {
     for (const id of live) {
@@ -118,7 +123,13 @@ JS = """
     event.preventDefault();
   });
 }
-""".replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS))
+""".replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS)).replace("NARROW", "playground_narrow")
+
+
+def narrow(request: gr.Request | None) -> bool:
+    """Whether the page that asked is at most 640 px wide (a phone): the cookie its script sets."""
+    cookie = (getattr(request, "headers", None) or {}).get("cookie", "")
+    return "playground_narrow=1" in [part.strip() for part in cookie.split(";")]
 
 
 T = i18n.Texts("page")

@@ -9,7 +9,7 @@ import gradio as gr
 
 from figures import plots
 from models import registry
-from ui import i18n, inputs, links, settings
+from ui import i18n, inputs, links, page, settings
 from ui.history import Run
 from ui.retrain import report
 from ui.state import AppState, session_of
@@ -40,6 +40,7 @@ class Handlers:
         given = TRAIN_PARAMETERS.bind(self, *args, **kwargs).arguments
         kind, session, request = given["kind"], given["session"], given.get("request")
         language = i18n.language(request)
+        stacked = page.narrow(request)  # a phone's page: the two panels of the curves one above the other
         chosen = _retrain_settings(kind, *(given[s.api] for s in settings.in_order()), language=language)
         _within_locks(self.state.sessions.locks(session_of(request)), kind, chosen, language)
         entry = registry.get(kind)
@@ -51,19 +52,19 @@ class Handlers:
             for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
                 if last.state == "running":
                     p = last.progress
-                    curves = (plots.training_curves(last.history, last.best_epoch, language=language) if p.stats
-                              else gr.update())
+                    curves = (plots.training_curves(last.history, last.best_epoch, language=language,
+                                                    stacked=stacked) if p.stats else gr.update())
                     yield report.running(kind, p, language=language), curves, "", None, no_file, session
         if last is None or last.state == "error":
             message = last.message if last is not None else report.NO_RESULT
-            curves = (plots.training_curves(last.history, last.best_epoch, language=language)
+            curves = (plots.training_curves(last.history, last.best_epoch, language=language, stacked=stacked)
                       if last and last.history else None)
             yield report.failed(message, language=language), curves, "", None, no_file, session
             return
         result = last.result
         fit = result.fit
         stopped_at = fit.history[-1].epoch if fit.stop_reason in ("early_stop", "diverged") else None
-        curves = plots.training_curves(fit.history, fit.best_epoch, stopped_at, language=language)
+        curves = plots.training_curves(fit.history, fit.best_epoch, stopped_at, language=language, stacked=stacked)
         if fit.best_epoch is None:
             yield (report.progress_html(report.say("not_started", language)), curves, "", None, no_file, session)
             return

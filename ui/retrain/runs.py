@@ -10,7 +10,7 @@ import inspect
 import gradio as gr
 
 from models import registry
-from ui import history, i18n, inputs, links, settings
+from ui import history, i18n, inputs, links, page, settings
 from ui.board.store import BoardError, check_code
 from ui.retrain import confusion
 from ui.state import AppState, session_of
@@ -63,11 +63,12 @@ def make_handlers(state: AppState) -> dict:
         if latest is not None and latest is found[-1] and latest.number not in ticked:
             ticked.append(latest.number)
         grid = confusion.table(latest.confusion, latest.classes, language=language) if latest is not None else None
-        return (gr.update(choices=options, value=ticked), _overlay(found, ticked, language), grid,
+        return (gr.update(choices=options, value=ticked), _overlay(found, ticked, language, page.narrow(request)), grid,
                 confusion.T.say("pick" if latest is not None else "no_run", language))
 
     def compare(chosen, request: gr.Request = None):
-        return _overlay(state.history.runs(session_of(request)), chosen or [], i18n.language(request))
+        return _overlay(state.history.runs(session_of(request)), chosen or [], i18n.language(request),
+                        page.narrow(request))
 
     def cell(event: gr.SelectData, request: gr.Request = None):
         language = i18n.language(request)
@@ -85,9 +86,9 @@ def make_handlers(state: AppState) -> dict:
     return dict(runs=runs, refresh=refresh, compare=compare, cell=cell, use_shipped=use_shipped)
 
 
-def _overlay(found: list, chosen: list, language: str = "en"):
+def _overlay(found: list, chosen: list, language: str = "en", stacked: bool = False):
     picked = [r for r in found if r.number in set(chosen) and r.curves]
-    return history.overlay(picked, language=language) if picked else None
+    return history.overlay(picked, language=language, stacked=stacked) if picked else None
 
 
 def wire(state: AppState, trained, tab: gr.Tab, grid, examples, parts: dict, shipped_button, status,
