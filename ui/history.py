@@ -32,6 +32,9 @@ CELLS_KEPT = 3
 T = i18n.Texts("history")
 HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accuracy", "seconds", "finished")
 COLUMNS = [T.say(key, "en") for key in HEADERS]
+# the table's column widths: left to themselves, the settings took 858 px and the table scrolled sideways at 1280 px;
+# now the settings wrap and the table takes 1,050 px (shares of the width instead squeezed a phone's to a letter a line)
+COLUMN_WIDTHS = ["50px", "150px", "380px", "80px", "100px", "100px", "80px", "110px"]
 CURVES_TITLE = T.say("curves_title", "en")
 LESSON = T.say("lesson", "en")
 

@@ -37,6 +37,8 @@ SORT_NAMES = {"test accuracy": "sort_accuracy", "newest": "sort_newest", "nickna
 COLUMN_KEYS = ["col_post", "col_nickname", "col_model", "col_setting", "col_accuracy", "col_seconds", "col_settings",
                "col_posted"]
 COLUMNS = [T.say(key, "en") for key in COLUMN_KEYS]
+# the table's column widths (ui/history.py COLUMN_WIDTHS says why): 1,020 px, the settings wrapping
+COLUMN_WIDTHS = ["60px", "150px", "80px", "90px", "100px", "80px", "360px", "100px"]
 REFRESH_SECONDS = 10  # an open board asks for new posts this often (a refresh with nothing new sends nothing)
 _exports: list[Path] = []  # this process's folder for CSV exports, one file per class, made on first use
 
@@ -373,7 +375,8 @@ def build(state: AppState, session: gr.State) -> dict:
                                 value=ALL_MODELS, label=T["models"])
         message = gr.Markdown(elem_id="board-message")
         note = gr.Markdown(elem_id="board-note")
-        table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search", elem_id="board-table")
+        table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search",
+                             column_widths=COLUMN_WIDTHS, elem_id="board-table")
         figure = gr.Plot(show_label=False, elem_id="board-plot")
         with gr.Accordion(T["teachers"], open=False):
             gr.Markdown(T["teacher_intro"])

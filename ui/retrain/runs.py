@@ -29,7 +29,8 @@ def confusion_section() -> tuple[gr.Dataframe, gr.HTML]:
 def history_section() -> dict:
     gr.Markdown(T["history_title"])
     # its headers in English until the tab is opened, which fills the table in the browser's language
-    table = gr.Dataframe(history.table([]), interactive=False, wrap=True, elem_id="runs-table")
+    table = gr.Dataframe(history.table([]), interactive=False, wrap=True, column_widths=history.COLUMN_WIDTHS,
+                         elem_id="runs-table")
     compare = gr.CheckboxGroup([], label=T["compare"], elem_id="runs-compare")
     overlay = gr.Plot(show_label=False, elem_id="runs-overlay")
     return dict(table=table, compare=compare, overlay=overlay)
