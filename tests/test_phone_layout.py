@@ -27,3 +27,11 @@ def test_the_curves_and_the_overlay_stack_their_panels_on_a_phone():
         assert stacked.layout.xaxis.domain == stacked.layout.xaxis2.domain == (0.0, 1.0)
         assert stacked.layout.yaxis.domain[0] > stacked.layout.yaxis2.domain[1]  # loss above accuracy
         assert len(stacked.data) == len(side_by_side.data) and stacked.layout.height > side_by_side.layout.height
+
+
+def test_the_history_and_board_tables_fit_a_1280_px_window():
+    from ui import history
+    from ui.board import layout as board
+
+    for widths, columns in ((history.COLUMN_WIDTHS, history.HEADERS), (board.COLUMN_WIDTHS, board.COLUMN_KEYS)):
+        assert len(widths) == len(columns) and sum(int(w.removesuffix("px")) for w in widths) <= 1_150

@@ -121,7 +121,7 @@ def open_link(request: gr.Request = None, state: AppState | None = None) -> tupl
     if state is not None:
         locks = state.sessions.lock(session_of(request), links.locked_values(opened), opened.signed)
         opened.values |= locks
-        opened.locked = [name for name in links.controls() if name in locks]
+        opened.locked = list(locks)  # the link's order, then any earlier lock
         if locks and opened.tab is None:
             opened.tab = "retrain"
     kind = registry.get(opened.values.get("model", settings.FIRST_KIND))
