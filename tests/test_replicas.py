@@ -68,7 +68,10 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> 
 def balancer(postgres_url, tmp_path_factory):  # noqa: F811 - the fixture imported above
     """Two replicas and HAProxy in front: (the balancer's URL, {replica name: its own URL})."""
     if not Path(HAPROXY).exists():
-        pytest.skip("haproxy is not installed (apt-get install haproxy)")
+        message = "haproxy is not installed (apt-get install haproxy)"
+        if os.environ.get("DATABASE_TESTS") == "required":
+            pytest.fail(message)
+        pytest.skip(message)
     folder = tmp_path_factory.mktemp("replicas")
     replicas = {name: free_port() for name in ("a", "b")}
     started = []
