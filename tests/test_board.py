@@ -237,7 +237,9 @@ def test_a_lost_key_is_replaced_with_the_teacher_password_and_the_old_one_stops_
         board.new_key(bare, "correct horse")
     with pytest.raises(BoardError, match="8 to 128 characters"):
         board.create("8C", "lr", password="short")
-    fresh = board.new_key(code, "correct horse")
+    assert not board.is_teacher(code, "another-device")
+    fresh = board.new_key(code, "correct horse", teacher="another-device")
+    assert board.is_teacher(code, "another-device")  # who may sign links for the class (ui/retrain/runs.py)
     with pytest.raises(BoardError, match="teacher key"):
         board.close(code, key)
     board.close(code, fresh)

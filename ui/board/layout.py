@@ -120,7 +120,8 @@ def make_handlers(state: AppState) -> dict:
         """A new teacher key for class `code` with its teacher password: (message, key)."""
         language = i18n.language(request)
         try:
-            key = state.board.new_key(code, inputs.text(password), client=client_of(request))
+            key = state.board.new_key(code, inputs.text(password), client=client_of(request),
+                                      teacher=session_of(request))
         except BoardError as error:
             raise _refused(error, language) from None
         return T.say("new_key", language), key

@@ -257,9 +257,9 @@ class Board:
                 continue
         raise RuntimeError("could not find a free class code")
 
-    def new_key(self, code, password, client: str = "") -> str:
-        """A new teacher key for class `code`, given its teacher password; the old key stops working. At most
-        MAX_RECOVERIES tries from one `client` an hour."""
+    def new_key(self, code, password, client: str = "", teacher: str | None = None) -> str:
+        """A new teacher key for class `code`, given its teacher password; the old key stops working, and the session
+        `teacher` is the class's teacher from now on. At most MAX_RECOVERIES tries from one `client` an hour."""
         info = self.info(code)
         self._recoveries.check(client, "too_many_tries")
         with self.engine.connect() as db:
@@ -273,6 +273,7 @@ class Board:
         with self.engine.begin() as db:
             db.execute(class_table.update().where(class_table.c.code == info.code)
                        .values(teacher_key_sha256=_sha256(key)))
+        self._teacher(info.code, key, teacher)
         return key
 
     def is_teacher(self, code, session: str | None) -> bool:
