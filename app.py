@@ -53,7 +53,8 @@ from starlette.middleware import Middleware  # noqa: E402
 
 import models  # noqa: E402
 from models import registry  # noqa: E402
-from ui import guard, i18n, page, tabs  # noqa: E402
+from ui import guard, i18n, page, sessions, tabs  # noqa: E402
+from ui.board import layout as board  # noqa: E402
 from ui.inputs import MAX_UPLOAD  # noqa: E402
 from ui.retrain import runs  # noqa: E402
 from ui.state import AppState  # noqa: E402
@@ -91,9 +92,13 @@ def build(state: AppState) -> gr.Blocks:
         language = page.header(state.load_errors)
         # a teacher link's note: ignored parameters, locked controls (ui/links.py)
         link_note = gr.Markdown(visible=False, elem_id="link-note")
-        with gr.Tabs(elem_id="main-tabs") as tabbed:
+        # "wrap": every tab one tap away on a phone (gradio's default hides those that do not fit behind a "⋯" menu)
+        with gr.Tabs(elem_id="main-tabs", overflow_behavior="wrap") as tabbed:
             built = {tab.id: tab.layout.build(state, session) for tab in tabs.TABS}
-        runs.wire_links(demo, tabbed, built["retrain"], built["board"]["code"], link_note)
+        resumed = sessions.wire(demo)  # the session's id, kept by the browser across reloads (ui/sessions.py)
+        opened = runs.wire_links(state, resumed, tabbed, built["retrain"], built["board"]["code"], link_note)
+        board.open_at_once(opened, built["board"])  # a board link shows its board at once
+        board.follow_tabs(tabbed, built["board"])  # which refreshes itself while its tab is open
         i18n.wire(demo, language)
     demo.queue(max_size=guard.QUEUE_SIZE, default_concurrency_limit=8)
     guard.cap_queue(demo)  # per-session and per-pool limits before an event is queued (ui/guard.py)

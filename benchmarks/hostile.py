@@ -141,7 +141,7 @@ def memory(url: str, pid: int) -> str:
 
 
 def board(url: str, pid: int) -> str:
-    made = [call(url, "board_create", ["flood", "lr"])[0] == "complete" for _ in range(40)]
+    made = [call(url, "board_create", ["flood", "lr", ""])[0] == "complete" for _ in range(40)]
     return f"40 classes asked for from one address: {sum(made)} made"
 
 

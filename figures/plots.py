@@ -51,10 +51,11 @@ def described(fig: go.Figure | None, *, language: str = "en") -> go.Figure | Non
 
 
 def training_curves(history, best_epoch: int | None = None, stopped_early_at: int | None = None, *,
-                    language: str = "en") -> go.Figure:
-    """Loss and accuracy per epoch, train and validation, with the best epoch and an early stop marked."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("loss_title", language),
-                                                        T.say("accuracy_title", language)))
+                    language: str = "en", stacked: bool = False) -> go.Figure:
+    """Loss and accuracy per epoch, train and validation, with the best epoch and an early stop marked: side by
+    side, or `stacked` one above the other (a phone's screen, where side by side their titles overlapped)."""
+    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, vertical_spacing=0.2,
+                        subplot_titles=(T.say("loss_title", language), T.say("accuracy_title", language)))
     epochs = [s.epoch for s in history]
     for col, metric in ((1, "loss"), (2, "acc")):
         for split in ("train", "val"):
@@ -63,19 +64,25 @@ def training_curves(history, best_epoch: int | None = None, stopped_early_at: in
                 name=T.say(f"{split}_{metric}", language),
                 line=dict(color=COLOURS[split], dash=DASHES[split]), marker=dict(symbol=MARKERS[split], size=8),
                 legendgroup=split, showlegend=col == 1,
-            ), row=1, col=col)
+            ), **cell(col, stacked))
         if best_epoch is not None:
-            fig.add_vline(x=best_epoch, line=dict(color=BEST_COLOUR, dash="dash"), row=1, col=col)
+            fig.add_vline(x=best_epoch, line=dict(color=BEST_COLOUR, dash="dash"), **cell(col, stacked))
         if stopped_early_at is not None:
-            fig.add_vline(x=stopped_early_at, line=dict(color=STOP_COLOUR, dash="dot"), row=1, col=col)
+            fig.add_vline(x=stopped_early_at, line=dict(color=STOP_COLOUR, dash="dot"), **cell(col, stacked))
     if best_epoch is not None:
         fig.add_annotation(x=best_epoch, y=1.0, yref="paper", text=T.say("best_epoch", language, epoch=best_epoch),
                            showarrow=False, font=dict(color=BEST_COLOUR), xref="x")
     if stopped_early_at is not None:
-        fig.add_annotation(x=stopped_early_at, y=0.92, yref="paper", text=T.say("early_stop", language),
-                           showarrow=False, font=dict(color=STOP_COLOUR), xref="x2")
+        fig.add_annotation(x=stopped_early_at, y=0.36 if stacked else 0.92, yref="paper",
+                           text=T.say("early_stop", language), showarrow=False, font=dict(color=STOP_COLOUR), xref="x2")
     fig.update_xaxes(title_text=T.say("epoch", language), dtick=1)
-    return _layout(fig, 340, curves_summary(history, best_epoch, stopped_early_at, language=language))
+    return _layout(fig, 600 if stacked else 340, curves_summary(history, best_epoch, stopped_early_at,
+                                                                language=language))
+
+
+def cell(panel: int, stacked: bool) -> dict:
+    """The subplot of panel 1 or 2 of a pair: side by side, or one above the other."""
+    return dict(row=panel, col=1) if stacked else dict(row=1, col=panel)
 
 
 def curves_summary(history, best_epoch: int | None = None, stopped_early_at: int | None = None, *,

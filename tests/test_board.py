@@ -16,6 +16,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+from ui.board import store
 from ui.board.store import Board, BoardError
 from ui.history import Run, RunHistory
 
@@ -253,3 +254,60 @@ def test_an_unknown_class_code_clears_the_board_on_screen():
     assert len(after) == 1 and [ids[i] for i in after[0]["outputs"]] == ["board-note", "board-table", "board-plot"]
     cleared = app.demo.fns[after[0]["id"]].fn()
     assert cleared[0] == "" and cleared[1]["data"] == [["", "", "", "", "", "", "", ""]] and cleared[2] is None
+
+
+# ---- the teacher's tools ---------------------------------------------------------------------------------------------
+
+
+def test_a_lost_key_is_replaced_with_the_teacher_password_and_the_old_one_stops_working(database_url):
+    board = Board(database_url)
+    code, key = board.create("8A", "lr", password="correct horse")
+    bare, _ = board.create("8B", "lr")
+    with pytest.raises(BoardError, match="teacher password does not belong"):
+        board.new_key(code, "wrong horse")
+    with pytest.raises(BoardError, match="without a teacher password"):
+        board.new_key(bare, "correct horse")
+    with pytest.raises(BoardError, match="8 to 128 characters"):
+        board.create("8C", "lr", password="short")
+    assert not board.is_teacher(code, "another-device")
+    fresh = board.new_key(code, "correct horse", teacher="another-device")
+    assert board.is_teacher(code, "another-device")  # who may sign links for the class (ui/retrain/runs.py)
+    with pytest.raises(BoardError, match="teacher key"):
+        board.close(code, key)
+    board.close(code, fresh)
+    assert board.info(code).closed
+
+
+def test_password_tries_are_limited_per_address(tmp_path):
+    board = Board(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    code, _ = board.create("8A", "lr", password="correct horse")
+    for _ in range(store.MAX_RECOVERIES):
+        with pytest.raises(BoardError, match="does not belong"):
+            board.new_key(code, "guess guess", client="10.0.0.9")
+    with pytest.raises(BoardError, match="tried 10 teacher passwords"):
+        board.new_key(code, "correct horse", client="10.0.0.9")
+    assert board.new_key(code, "correct horse", client="10.0.0.10")
+
+
+def test_the_teacher_sees_who_posted_exports_csv_and_gets_a_qr_code(tmp_path):
+    from types import SimpleNamespace
+
+    from ui.board import layout
+
+    lab = SimpleNamespace(board=Board(f"sqlite:///{tmp_path / 'b.sqlite3'}"), history=RunHistory())
+    handlers = layout.make_handlers(lab)
+    request = SimpleNamespace(headers={"host": "school:7860"}, session_hash="teacher")
+    _, code, _ = handlers["board_create"]("8A", "lr", request)
+    for n, nickname in enumerate(["Ada", "=HYPERLINK(1)", "Ada"]):
+        lab.history.add(nickname + str(n), finished(0.9 + n / 100, 0.01))
+        handlers["board_post"](code, nickname, None, SimpleNamespace(headers={}, session_hash=nickname + str(n)))
+    note, table, _ = handlers["board_show"](code, "newest", "all models", request)
+    assert "Posted so far (2):** Ada, =HYPERLINK\\(1\\)" in note
+    rows = Path(handlers["board_csv"](code, request)).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("post,nickname,by_teacher,model,lr,test_accuracy") and len(rows) == 4
+    assert rows[2].split(",")[1] == "'=HYPERLINK(1)"  # a spreadsheet shows it as text, never runs it
+    qr = handlers["board_qr"](code, request)
+    assert qr.count("data:image/svg+xml") == 1 and f"http://school:7860/?tab=board&amp;code={code}" in qr
+    seen = handlers["board_refresh"](code, "newest", "all models", None, request)[-1]
+    assert all(part == {"__type__": "update"} for part in
+               handlers["board_refresh"](code, "newest", "all models", seen, request)[:3])  # nothing new: no resend

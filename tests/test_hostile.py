@@ -110,7 +110,7 @@ def test_a_request_with_the_wrong_number_of_values_is_refused_without_echoing_th
     ("train", ["dnn", BIG, 1, 1, 32, 64, 0.1, "default", True, 500], "learning rate exponent must be a number"),
     ("predict_digit", ['{"width": 280, "height": 280, "strokes": [[[1' + "0" * 5000 + ', 2]]]}'], "drawing"),
     ("predict_sentiment", [f"a fine {SURROGATE} film"], None),
-    ("board_create", [f"class {SURROGATE}", "lr"], None),
+    ("board_create", [f"class {SURROGATE}", "lr", ""], None),
 ])
 def test_huge_integers_and_lone_surrogates_get_an_answer_not_a_blank_error(app_url, api_name, data, words):
     event, message = call(app_url, api_name, data)

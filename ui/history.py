@@ -1,6 +1,6 @@
 """Run history: every finished retrain and lesson run of a browser session, kept on the server.
 
-The history is keyed by gradio's session hash, like the retrained models
+The history is keyed by the session's id (ui/sessions.py: it outlives a reload), like the retrained models
 (ui/retrain/store.py), and not held in the page's gr.State: the class board reads a
 student's result from here, so a post carries numbers the server measured,
 never numbers a client sends. Lesson runs are recorded by their own events
@@ -19,9 +19,11 @@ import gradio as gr
 import plotly.graph_objects as go
 from gradio.i18n import I18nData
 
+from figures.plots import cell
 from models import registry
 from ui import i18n
 from ui import settings as retrain_settings
+from ui.sessions import session_id
 
 MAX_RUNS = 50
 MAX_SESSIONS = 2_000
@@ -30,6 +32,9 @@ CELLS_KEPT = 3
 T = i18n.Texts("history")
 HEADERS = ("run", "model", "settings", "best_epoch", "val_accuracy", "test_accuracy", "seconds", "finished")
 COLUMNS = [T.say(key, "en") for key in HEADERS]
+# the table's column widths: left to themselves, the settings took 858 px and the table scrolled sideways at 1280 px;
+# now the settings wrap and the table takes 1,050 px (shares of the width instead squeezed a phone's to a letter a line)
+COLUMN_WIDTHS = ["50px", "150px", "380px", "80px", "100px", "100px", "80px", "110px"]
 CURVES_TITLE = T.say("curves_title", "en")
 LESSON = T.say("lesson", "en")
 
@@ -142,7 +147,7 @@ def lesson_recorder(store: RunHistory, key: str, title: str | I18nData, labels: 
              for n, label in enumerate(labels, 1)]
 
     def record(request: gr.Request, *values) -> None:
-        started = getattr(request, "session_hash", None)
+        started = session_id(getattr(request, "session_hash", None))
         settings = {name: value for name, value in zip(names, values, strict=False)
                     if isinstance(value, (int, float, bool)) or (isinstance(value, str) and len(value) <= 40)}
         store.add(started, Run(f"lesson:{key}", LESSON.format(title=i18n.translated(title, "en")), settings, None,
@@ -169,21 +174,23 @@ def choices(runs: list[Run], *, language: str = "en") -> list[tuple[str, int]]:
     return [(r.labelled(language), r.number) for r in runs if r.curves]
 
 
-def overlay(runs: list[Run], *, language: str = "en") -> go.Figure:
-    """Validation loss and accuracy per epoch of `runs`, one colour per run, on one pair of axes."""
+def overlay(runs: list[Run], *, language: str = "en", stacked: bool = False) -> go.Figure:
+    """Validation loss and accuracy per epoch of `runs`, one colour per run, on one pair of axes: side by side, or
+    `stacked` (a phone's screen)."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(T.say("val_loss", language), T.say("val_acc", language)))
+    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, vertical_spacing=0.2,
+                        subplot_titles=(T.say("val_loss", language), T.say("val_acc", language)))
     for n, run in enumerate(runs):
         colour = PALETTE[n % len(PALETTE)]
         epochs = [c["epoch"] for c in run.curves]
         for col, metric in ((1, "val_loss"), (2, "val_acc")):
             fig.add_trace(go.Scatter(x=epochs, y=[c[metric] for c in run.curves], mode="lines+markers",
                                      name=run.labelled(language), legendgroup=str(run.number), showlegend=col == 1,
-                                     line=dict(color=colour)), row=1, col=col)
+                                     line=dict(color=colour)), **cell(col, stacked))
     fig.update_xaxes(title_text=T.say("epoch", language), dtick=1)
     fig.update_layout(title=T.say("curves_title", language))
-    return layout(fig, 380)
+    return layout(fig, 640 if stacked else 380)
 
 
 def layout(fig: go.Figure, height: int) -> go.Figure:

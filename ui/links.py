@@ -8,13 +8,20 @@ and the registry; one that is unknown or out of range is left out and named in
 a note on the page, never an error, so a mistyped link still opens the app.
 `settings_query` builds the query from the tab's current controls for the
 "copy a link" button; the browser puts its own address in front (COPY).
-Locking only greys out the control in that page: a link is a worksheet, not
-access control.
+
+Locks hold on the server too: the page records a link's locks under the student's session (ui/sessions.py, which
+outlives a reload) and /train refuses a locked control at any other value, from the page or the API. A link the
+copy button makes for a teacher of a class is signed (`sig`, an HMAC of its parameters, the class code among them,
+under the server's secret, ui/board/store.py `Board.secret`, shared by replicas through the database): its locks
+replace the session's, a teacher's next worksheet. Any other link is unsigned: it may add locks but never changes
+or frees a locked value.
 """
+import hashlib
+import hmac
 import json
 import math
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from models import registry
 from ui import i18n, settings
@@ -23,6 +30,7 @@ from ui.board.store import BoardError, check_code
 # gradio's own (?view=api; __theme=dark and the like start with _), and lang, which the page reads itself on load
 # (ui/i18n.py LOAD_JS): a teacher's link may carry lang=ko
 GRADIO_PARAMETERS = ("view", "lang")
+SECRET = "teacher-links"  # the name of the server's secret that signs links (ui/board/store.py Board.secret)
 
 T = i18n.Texts("links")
 
@@ -62,6 +70,7 @@ class Opened:
     locked: list[str] = field(default_factory=list)
     code: str | None = None
     ignored: list[tuple[str, dict]] = field(default_factory=list)  # (key of T, its fields): said in any language
+    signed: bool = False  # the link carried a valid signature of the server's (see `sign`)
 
     @property
     def note(self) -> str:
@@ -81,13 +90,29 @@ class Opened:
         return "\n\n".join(parts)
 
 
-def parse(params: dict[str, str]) -> Opened:
-    """What a link's query parameters ask for, each value checked; what is wrong goes to `ignored`.
+def _signature(params: dict[str, str], secret: bytes) -> str:
+    text = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def sign(query: str, secret: bytes) -> str:
+    """`query` (as settings_query makes it, "?…") with its signature appended: `parse` with the same secret then
+    trusts its locks."""
+    pairs = (pair.split("=", 1) for pair in query.lstrip("?").split("&") if "=" in pair)
+    params = {unquote_plus(k).strip().lower(): unquote_plus(v).strip() for k, v in pairs}
+    return f"{query}&sig={_signature(params, secret)}"
+
+
+def parse(params: dict[str, str], secret: bytes | None = None) -> Opened:
+    """What a link's query parameters ask for, each value checked; what is wrong goes to `ignored`. With the
+    server's `secret`, `signed` says whether the link carries its valid signature (`sign`).
 
     gradio's own parameters, and `lang` (the page reads it itself, ui/i18n.py LOAD_JS), pass quietly."""
     opened = Opened()
     params = {str(k).strip().lower(): str(v).strip() for k, v in params.items()}
     params = {k: v for k, v in params.items() if not k.startswith("_") and k not in GRADIO_PARAMETERS}
+    signature = params.pop("sig", "")
+    opened.signed = secret is not None and hmac.compare_digest(signature, _signature(params, secret))
     if "tab" in params:
         tab = params.pop("tab").lower()
         if tab in i18n.TABS:
@@ -127,6 +152,14 @@ def parse(params: dict[str, str]) -> Opened:
     return opened
 
 
+def locked_values(opened: Opened) -> dict:
+    """Each locked control's value (link name → the control's value): the link's, else the control's first value
+    for the link's kind."""
+    kind = registry.get(opened.values.get("model", settings.FIRST_KIND))
+    return {name: opened.values[name] if name in opened.values else
+            (kind.name if name == "model" else settings.by_link(name).first(kind)) for name in opened.locked}
+
+
 def _value(setting: settings.Setting, text: str, kind):
     """The control's value for `setting` given as `text` in a link, or Invalid saying what it must be."""
     if setting.form == "choice":
@@ -159,8 +192,9 @@ def _one_of(choices) -> Invalid:
     return Invalid("must_be_one_of", choices=", ".join(choices))
 
 
-def settings_query(*values) -> str:
-    """The query of a link to the Retrain tab with these control values (in controls()' order)."""
+def settings_query(*values, locked: list[str] = ()) -> str:
+    """The query of a link to the Retrain tab with these control values (in controls()' order), locking the
+    controls named in `locked` (their link names)."""
     chosen = dict(zip(controls(), values, strict=True))
     kind = registry.get(chosen["model"] if chosen["model"] in registry.retrainable() else settings.FIRST_KIND)
     query = {"tab": "retrain", "model": kind.name}
@@ -175,4 +209,7 @@ def settings_query(*values) -> str:
         elif isinstance(value, float) and value == round(value) and setting.form == "whole":
             value = int(value)
         query[name] = value
+    locked = [name for name in controls() if name in (locked or ()) and (name == "model" or name in query)]
+    if locked:
+        query["lock"] = ",".join(locked)
     return "?" + urlencode(query, safe=",")

@@ -14,8 +14,9 @@ serious `aria-prohibited-attr` violation; nine of them took half the Retrain
 tab before any run. The CSS below does not show an output block while it
 holds only that placeholder, so nothing is announced and nothing takes room.
 
-The script marks the verdict of tab 1 and the retrain status as live regions
-(a screen reader speaks them when they change: gradio's Markdown has no
+The script tells the server whether the page is a phone's (a cookie, `narrow`), so that figures of two panels come
+stacked there (at 390 px side by side their titles overlapped); it marks the verdict of tab 1 and the retrain status
+as live regions (a screen reader speaks them when they change: gradio's Markdown has no
 attribute for it), writes each plot's text summary (figures/plots.py puts it in
 the figure as `layout.meta.summary`) as a caption under the plot, and lets
 the arrow keys move along a tab list and choose in a radio group (gradio
@@ -57,6 +58,11 @@ CSS = """
 .plot-summary { font-size: 0.9em; margin: 4px 8px 8px; color: var(--body-text-color); }
 /* on a phone the pad and both answers must fit one screen (390 × 844): a one-line title, no intro */
 @media (max-width: 640px) { #title h1 { font-size: 1.5em; margin: 0; } #intro { display: none; } }
+/* on a phone every tab is one tap away (app.py wraps the tab row): two rows of compact tabs, no "⋯" menu */
+@media (max-width: 640px) {
+  #main-tabs [role=tablist] { flex-wrap: wrap; row-gap: 2px; }
+  #main-tabs [role=tab] { padding: 6px 8px; font-size: 0.9em; min-height: 40px; }
+}
 /* the language switch (ui/i18n.py): one line beside the title, on a phone too */
 #header { align-items: center; flex-wrap: nowrap; gap: 8px; }
 #header > #title { flex: 1 1 0 !important; min-width: 0 !important; }
@@ -67,6 +73,10 @@ CSS = """
 
 JS = """
 () => {
+  // a phone's screen, told to the server (`narrow`): its plots then come stacked, not side by side
+  const narrow = () => { document.cookie = `NARROW=${innerWidth <= 640 ? 1 : 0}; path=/; SameSite=Lax`; };
+  narrow();
+  addEventListener('resize', narrow);
   const live = LIVE_REGIONS;
   const mark = () => {
     for (const id of live) {
@@ -113,7 +123,13 @@ JS = """
     event.preventDefault();
   });
 }
-""".replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS))
+""".replace("LIVE_REGIONS", json.dumps(LIVE_REGIONS)).replace("NARROW", "playground_narrow")
+
+
+def narrow(request: gr.Request | None) -> bool:
+    """Whether the page that asked is at most 640 px wide (a phone): the cookie its script sets."""
+    cookie = (getattr(request, "headers", None) or {}).get("cookie", "")
+    return "playground_narrow=1" in [part.strip() for part in cookie.split(";")]
 
 
 T = i18n.Texts("page")

@@ -1,5 +1,6 @@
 """The server's state, shared by every tab: the shipped models (and why any failed to load), the training
-workers and stop requests, the models students retrained, every session's run history and the class boards.
+workers and stop requests, the models students retrained, every session's run history and the class boards; a
+session is the id its page keeps across reloads (ui/sessions.py).
 
 Each tab's handlers (ui/<tab>/handlers.py) hold one `AppState`; tests build one with the models they need.
 """
@@ -10,11 +11,13 @@ from ui.history import RunHistory
 from ui.lessons.runner import LessonPool
 from ui.retrain.store import RetrainedModels
 from ui.retrain.workers import StopRequests, WorkerPool
+from ui.sessions import SESSIONS, Sessions, session_id
 
 
 def session_of(request: gr.Request | None) -> str | None:
-    """gradio's session hash of the browser tab that asked (None for a call without one)."""
-    return getattr(request, "session_hash", None)
+    """The session that asked: the id its page resumed (ui/sessions.py), which outlives a reload; else gradio's
+    session hash of the tab (an API client); None for a call without one."""
+    return session_id(getattr(request, "session_hash", None))
 
 
 def address(host: str | None) -> str:
@@ -37,7 +40,8 @@ class AppState:
 
     def __init__(self, shipped: dict, load_errors: dict[str, str] | None = None, workers: WorkerPool | None = None,
                  stops: StopRequests | None = None, retrained: RetrainedModels | None = None,
-                 history: RunHistory | None = None, board: Board | None = None, lessons: LessonPool | None = None):
+                 history: RunHistory | None = None, board: Board | None = None, lessons: LessonPool | None = None,
+                 sessions: Sessions | None = None):
         self.shipped, self.load_errors = shipped, load_errors or {}
         self.workers = WorkerPool() if workers is None else workers
         self.stops = StopRequests() if stops is None else stops
@@ -45,6 +49,7 @@ class AppState:
         self.history = RunHistory() if history is None else history  # every finished run of each session
         self.board = Board() if board is None else board  # the class boards, in the database (ui/board/store.py)
         self.lessons = LessonPool() if lessons is None else lessons  # the lessons' processes (ui/lessons/runner.py)
+        self.sessions = SESSIONS if sessions is None else sessions  # the ids pages resume, their locks (ui/sessions.py)
 
     def model(self, kind: str, request: gr.Request | None):
         """The model of `kind` that answers this browser session: its own retrained one, else the shipped one."""

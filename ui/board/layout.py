@@ -4,20 +4,29 @@ with the code sees the board, sorted and filtered, with test accuracy plotted ag
 The store is ui/board/store.py (a database); a student's run comes from the session's
 history on the server (ui/history.py), so a post carries only numbers this
 server measured. Every value a client sends is checked (a gr.Error naming the
-field). API: board_create, board_post, board_show, board_delete, board_close.
+field). API: board_create, board_post, board_show, board_delete, board_close, board_new_key, board_csv.
+
+The teacher's tools: the key in a masked box with "show" and "copy" (never in the page's text, which is often on a
+projector), a new key for a forgotten one with the class's teacher password, a QR code of the class link, the list
+of who has posted, a CSV export, and a board that refreshes itself every REFRESH_SECONDS while its tab is open (a
+`gr.Timer`; a refresh that finds nothing new sends nothing). A link with `tab=board&code=…` shows the board at once.
 Messages, headers and the plot come in the language of the request (ui/i18n.py);
 the values sent and stored (sort, model, study, nicknames) stay as they are.
 """
+import csv
+import hashlib
 import html
 import re
+import tempfile
 import time
+from pathlib import Path
 
 import gradio as gr
 import plotly.graph_objects as go
 
 from models import registry
 from ui import i18n, inputs, settings
-from ui.board.store import SORTS, STUDIES, STUDY_NAMES, BoardError, setting_of
+from ui.board.store import SORTS, STUDIES, STUDY_NAMES, BoardError, check_code, setting_of
 from ui.history import layout, settings_text
 from ui.state import AppState, client_of, session_of
 
@@ -28,6 +37,10 @@ SORT_NAMES = {"test accuracy": "sort_accuracy", "newest": "sort_newest", "nickna
 COLUMN_KEYS = ["col_post", "col_nickname", "col_model", "col_setting", "col_accuracy", "col_seconds", "col_settings",
                "col_posted"]
 COLUMNS = [T.say(key, "en") for key in COLUMN_KEYS]
+# the table's column widths (ui/history.py COLUMN_WIDTHS says why): 1,020 px, the settings wrapping
+COLUMN_WIDTHS = ["60px", "150px", "80px", "90px", "100px", "80px", "360px", "100px"]
+REFRESH_SECONDS = 10  # an open board asks for new posts this often (a refresh with nothing new sends nothing)
+_exports: list[Path] = []  # this process's folder for CSV exports, one file per class, made on first use
 
 
 def columns(language: str) -> list[str]:
@@ -85,7 +98,7 @@ class Views:
 def make_handlers(state: AppState) -> dict:
     views = Views()
 
-    def board_create(title, study, request: gr.Request = None):
+    def board_create(title, study, request: gr.Request = None, password=None):
         language = i18n.language(request)
         study = _checked(language, "bad_study", inputs.choice, study, "setting studied", list(STUDIES),
                          choices=", ".join(STUDIES))
@@ -95,13 +108,61 @@ def make_handlers(state: AppState) -> dict:
                            T.say("long_title", language, count=len(title), most=inputs.MAX_TEXT_CHARS))
         try:
             code, key = state.board.create(title or T.say("default_title", language), study,
-                                           teacher=session_of(request), client=client_of(request))
+                                           teacher=session_of(request), client=client_of(request),
+                                           password=inputs.text(password))
         except BoardError as error:
             raise _refused(error, language) from None
         link = f"{_origin(request)}?tab=board&code={code}"
-        created = T.say("created", language, code=code, study=STUDY_NAMES.say(study, language), link=link,
-                        teacher_key=key)
+        created = T.say("created", language, code=code, study=STUDY_NAMES.say(study, language), link=link)
         return created, code, key
+
+    def board_new_key(code, password, request: gr.Request = None):
+        """A new teacher key for class `code` with its teacher password: (message, key)."""
+        language = i18n.language(request)
+        try:
+            key = state.board.new_key(code, inputs.text(password), client=client_of(request),
+                                      teacher=session_of(request))
+        except BoardError as error:
+            raise _refused(error, language) from None
+        return T.say("new_key", language), key
+
+    def board_qr(code, request: gr.Request = None) -> str:
+        """The class link as a QR code (an inline SVG) with the link under it; nothing for a code that is not one."""
+        try:
+            code = check_code(code)
+        except BoardError:
+            return ""
+        return qr_html(f"{_origin(request)}?tab=board&code={code}", T.say("qr_alt", i18n.language(request)))
+
+    def board_csv(code, request: gr.Request = None) -> str:
+        """The whole board of class `code` as a CSV file (UTF-8 with a BOM, which spreadsheets read as such)."""
+        language = i18n.language(request)
+        try:
+            info, found = state.board.posts(code)
+        except BoardError as error:
+            raise _refused(error, language) from None
+        path = _export_folder() / f"board-{info.code}.csv"
+        with open(path, "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out)
+            writer.writerow(["post", "nickname", "by_teacher", "model", info.study, "test_accuracy", "seconds",
+                             "settings", "posted_utc"])
+            for p in sorted(found, key=lambda p: p.id):
+                writer.writerow([p.id, _cell(p.nickname), p.by_teacher, p.kind, _shown(setting_of(p, info.study)),
+                                 f"{p.test_accuracy:.4f}", round(p.seconds, 1), _cell(settings_text(p.settings)),
+                                 time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(p.posted))])
+        return str(path)
+
+    def board_refresh(code, sort, model, seen=None, request: gr.Request = None):
+        """The timer's and a board link's refresh: board_show's (note, table, plot) and what was shown, or no
+        change at all when the board is as `seen` last time (or the code is not a class's yet)."""
+        try:
+            shown = board_show(code, sort, model, request)
+        except gr.Error:
+            return gr.update(), gr.update(), gr.update(), seen
+        mark = hashlib.sha256(repr((shown[0], shown[1]["data"])).encode()).hexdigest()
+        if mark == seen:
+            return gr.update(), gr.update(), gr.update(), seen
+        return (*shown, mark)
 
     def board_post(code, nickname, run, request: gr.Request = None):
         """Post one of this session's finished runs (`run`: its number; None: the latest) under `nickname`."""
@@ -148,6 +209,10 @@ def make_handlers(state: AppState) -> dict:
         note = T.say("board_note", language, title=plain(info.title), count=len(found),
                      study=STUDY_NAMES.say(info.study, language),
                      closed=T.say("is_closed", language) if info.closed else "", best=best_text)
+        posters = list(dict.fromkeys(p.nickname for p in sorted(found, key=lambda p: p.posted)))
+        if posters:  # who has posted, first to last: the teacher sees at a glance who has not yet
+            note += "\n\n" + T.say("posters", language, count=len(posters),
+                                    names=", ".join(plain(name) for name in posters))
         rows = [[p.id, _poster(p, language), p.kind, _shown(setting_of(p, info.study)), f"{p.test_accuracy:.2%}",
                  round(p.seconds, 1), settings_text(p.settings, language=language),
                  time.strftime("%H:%M", time.gmtime(p.posted))] for p in found]
@@ -188,7 +253,33 @@ def make_handlers(state: AppState) -> dict:
         return "", _table([], i18n.language(request)), None
 
     return dict(board_create=board_create, board_post=board_post, board_show=board_show, board_delete=board_delete,
-                board_close=board_close, runs_to_post=runs_to_post, board_cleared=board_cleared)
+                board_close=board_close, runs_to_post=runs_to_post, board_new_key=board_new_key, board_qr=board_qr,
+                board_csv=board_csv, board_refresh=board_refresh, board_cleared=board_cleared)
+
+
+def qr_html(link: str, alt: str) -> str:
+    """`link` as a QR code students scan from the projected screen (segno, pure Python: an SVG inline), the link
+    written under it."""
+    import segno
+
+    svg = segno.make(link, error="m").svg_data_uri(scale=6, border=2)
+    return (f'<div id="board-qr-code"><img src="{svg}" alt="{html.escape(alt)}" width="240" height="240">'
+            f'<p><code>{html.escape(link)}</code></p></div>')
+
+
+def _export_folder() -> Path:
+    if not _exports:
+        import atexit
+        import shutil
+
+        _exports.append(Path(tempfile.mkdtemp(prefix="playground-boards-")))
+        atexit.register(shutil.rmtree, _exports[0], ignore_errors=True)
+    return _exports[0]
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting with = + - @ would be read as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _table(rows: list, language: str) -> dict:
@@ -298,21 +389,33 @@ def build(state: AppState, session: gr.State) -> dict:
                                 value=ALL_MODELS, label=T["models"])
         message = gr.Markdown(elem_id="board-message")
         note = gr.Markdown(elem_id="board-note")
-        table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search", elem_id="board-table")
+        table = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, show_search="search",
+                             column_widths=COLUMN_WIDTHS, elem_id="board-table")
         figure = gr.Plot(show_label=False, elem_id="board-plot")
         with gr.Accordion(T["teachers"], open=False):
             gr.Markdown(T["teacher_intro"])
             with gr.Row():
                 title = gr.Textbox(label=T["title"], max_length=80)
                 study = gr.Dropdown([(STUDY_NAMES[name], name) for name in STUDIES], value="lr", label=T["study"])
+            password = gr.Textbox(label=T["password"], info=T["password_help"], type="password", max_length=128,
+                                  elem_id="board-password")
             create = gr.Button(T["create"])
             created = gr.Markdown(elem_id="board-created")
-            key = gr.Textbox(label=T["key"], type="password")
+            qr = gr.HTML(elem_id="board-qr")
+            with gr.Row(equal_height=True):  # masked on a projected screen: shown on demand, copied in one click
+                key = gr.Textbox(label=T["key"], type="password", buttons=["copy"], elem_id="board-key")
+                show_key = gr.Checkbox(label=T["show_key"], elem_id="board-show-key")
             with gr.Row():
                 post_number = gr.Number(label=T["post_number"], precision=0, minimum=1)
                 delete = gr.Button(T["delete"], variant="stop")
                 close = gr.Button(T["close"], variant="stop")
+            with gr.Row():
+                new_key = gr.Button(T["new_key_button"], elem_id="board-new-key")
+                export = gr.Button(T["csv"], elem_id="board-csv")
+            exported = gr.File(label=T["csv_file"], visible=False, elem_id="board-csv-file")
             teacher_note = gr.Markdown()
+        timer = gr.Timer(REFRESH_SECONDS, active=False)  # on while the board tab is open (follow_tabs)
+        seen = gr.State(None)  # what the last refresh showed (board_refresh)
     # preprocess=False: values reach the handlers as sent and each is checked there (the run dropdown's choices
     # differ per browser; gradio's own check would compare an API client's run with the empty initial list)
     raw = dict(preprocess=False)
@@ -321,7 +424,15 @@ def build(state: AppState, session: gr.State) -> dict:
     board, shown = [note, table, figure], [code, sort, model]
     tab.select(handlers["runs_to_post"], table, [run, table], api_name=False, queue=False, show_progress="hidden",
                **raw)
-    create.click(handlers["board_create"], [title, study], [created, code, key], api_name="board_create", **raw)
+    create.click(handlers["board_create"], [title, study, password], [created, code, key], api_name="board_create",
+                 **raw).success(handlers["board_qr"], code, qr, api_name=False, queue=False, **raw)
+    show_key.change(lambda shown: gr.update(type="text" if shown else "password"), show_key, key, api_name=False,
+                    queue=False, show_progress="hidden")
+    new_key.click(handlers["board_new_key"], [code, password], [teacher_note, key], api_name="board_new_key", **raw)
+    export.click(handlers["board_csv"], code, exported, api_name="board_csv", **raw).success(
+        lambda: gr.update(visible=True), None, exported, api_name=False, queue=False)
+    refreshing = dict(showing, api_name=False, show_progress="hidden")
+    timer.tick(handlers["board_refresh"], [*shown, seen], [*board, seen], **refreshing)
     post.click(handlers["board_post"], [code, nickname, run], message, api_name="board_post", **raw).success(
         handlers["board_show"], shown, board, api_name=False, **showing)
     show.click(handlers["board_show"], shown, board, api_name="board_show", **showing).failure(
@@ -333,4 +444,25 @@ def build(state: AppState, session: gr.State) -> dict:
                  **raw).success(handlers["board_show"], shown, board, api_name=False, **showing)
     close.click(handlers["board_close"], [code, key], teacher_note, api_name="board_close", **raw).success(
         handlers["board_show"], shown, board, api_name=False, **showing)
-    return {"code": code, "tab": tab}
+    return {"code": code, "tab": tab, "timer": timer, "refresh": (handlers["board_refresh"], [*shown, seen],
+                                                                 [*board, seen])}
+
+
+def follow_tabs(tabbed: gr.Tabs, parts: dict) -> None:
+    """The board refreshes itself only while its tab is open: each tab's select turns the timer on or off."""
+    for tab in (child for child in tabbed.children if isinstance(child, gr.Tab)):
+        tab.select(lambda on=tab.id == "board": gr.Timer(active=on), None, parts["timer"], api_name=False,
+                   queue=False, show_progress="hidden")
+
+
+def open_at_once(opened, parts: dict) -> None:
+    """After the page opened a link (`opened`, its load event): a board link's board shows at once, and refreshes."""
+    refresh, inputs, outputs = parts["refresh"]
+
+    def show(code, sort, model, seen, request: gr.Request):
+        if not code:
+            return gr.update(), gr.update(), gr.update(), seen, gr.update()
+        return *refresh(code, sort, model, seen, request), gr.Timer(active=True)
+
+    opened.then(show, inputs, [*outputs, parts["timer"]], api_name=False, preprocess=False,
+                concurrency_id="board", show_progress="hidden")

@@ -11,7 +11,10 @@ Access: creating a class returns two secrets. The class code (8 letters and
 digits, 31^8 ≈ 8.5e11 codes) lets a student post and read that class's board
 and nothing else: every query names one code. The teacher key (a 128-bit token)
 deletes posts and closes the board; only its SHA-256 is stored, compared in
-constant time. A post holds only what the server measured (a Run from the
+constant time. A teacher who lost the key gets a new one with the class's
+teacher password, if they set one (stored as PBKDF2-SHA256 with a salt,
+PASSWORD_ROUNDS rounds; MAX_RECOVERIES tries per address and hour); the old key
+then stops working. A post holds only what the server measured (a Run from the
 session's history, ui/history.py) plus a nickname, checked here: 1–24
 printable characters. A nickname is plain text: it is stored as typed and
 escaped wherever it is shown (the board's table shows text, its plot gets it
@@ -41,6 +44,9 @@ MAX_POSTS = 500  # per class: a class of thirty posting a dozen runs each, and a
 MAX_POSTS_EACH = 12  # per student (browser session) and class: one student filled a board in 3 minutes before
 MAX_CLASSES_PER_HOUR = 10  # new classes per client address and hour, per server: 14 a second were made before
 BOARD_ROWS = 200  # rows one refresh reads at most
+PASSWORD_LENGTH = (8, 128)  # a teacher password's shortest and longest
+PASSWORD_ROUNDS = 200_000  # PBKDF2-SHA256 rounds: about 0.1 s on one core of the 2-core machine, per create or try
+MAX_RECOVERIES = 10  # tries of a teacher password per client address and hour, per server
 
 # what the teacher can choose to study, the x axis of the board's plot: the model ("kind") and each Retrain setting
 # that can be studied (ui/settings.py), by their names there, in the order of their texts, which the dropdown keeps
@@ -57,6 +63,8 @@ class_table = sa.Table(
     sa.Column("study", sa.String(20), nullable=False),
     sa.Column("created", sa.Float, nullable=False),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    # added later (Board._upgrade): "pbkdf2_sha256$rounds$salt$hash" of the teacher password, "" when none was set
+    sa.Column("teacher_password", sa.String(200), nullable=False, server_default=""),
 )
 post_table = sa.Table(
     "board_posts", metadata,
@@ -82,6 +90,13 @@ teacher_table = sa.Table(
     sa.Column("code", sa.String(CODE_LENGTH), sa.ForeignKey("board_classes.code", ondelete="CASCADE"),
               primary_key=True),
     sa.Column("session_sha256", sa.String(64), primary_key=True),
+)
+# the server's secrets by name (`Board.secret`): in the database, so that every replica of the app, and the same
+# server after a restart, signs and checks teacher links (ui/links.py) with the same key
+secret_table = sa.Table(
+    "app_secrets", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
 )
 
 
@@ -138,8 +153,30 @@ def check_nickname(nickname) -> str:
     return nickname
 
 
+def check_password(password) -> str:
+    low, high = PASSWORD_LENGTH
+    if not isinstance(password, str) or not low <= len(password) <= high:
+        raise BoardError("bad_password", low=low, high=high)
+    return password
+
+
 def _sha256(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _password_hash(password: str, salt: bytes | None = None, rounds: int = PASSWORD_ROUNDS) -> str:
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8", "replace"), salt, rounds)
+    return f"pbkdf2_sha256${rounds}${salt.hex()}${digest.hex()}"
+
+
+def _password_matches(password: str, stored: str) -> bool:
+    try:
+        _, rounds, salt, _ = stored.split("$")
+        again = _password_hash(password, bytes.fromhex(salt), int(rounds))
+    except ValueError:
+        return False
+    return hmac.compare_digest(again, stored)
 
 
 class Board:
@@ -150,6 +187,8 @@ class Board:
         self._engine: sa.Engine | None = None
         self._lock = threading.Lock()
         self._creations = RateLimit(MAX_CLASSES_PER_HOUR, 3600)
+        self._secrets: dict[str, bytes] = {}
+        self._recoveries = RateLimit(MAX_RECOVERIES, 3600)
 
     @property
     def engine(self) -> sa.Engine:
@@ -175,13 +214,32 @@ class Board:
                 self._engine.dispose()
                 self._engine = None
 
+    def secret(self, name: str) -> bytes:
+        """The server's secret `name` (32 random bytes), made by the first replica that asks and read by the rest."""
+        if name not in self._secrets:
+            for _ in range(2):  # two replicas making it at once: one insert wins, the other reads it
+                with self.engine.connect() as db:
+                    found = db.execute(sa.select(secret_table.c.value).where(secret_table.c.name == name)).scalar()
+                if found is not None:
+                    self._secrets[name] = bytes.fromhex(found)
+                    break
+                try:
+                    with self.engine.begin() as db:
+                        db.execute(secret_table.insert().values(name=name, value=secrets.token_hex(32)))
+                except sa.exc.IntegrityError:
+                    continue
+        return self._secrets[name]
+
     # ---- the teacher --------------------------------------------------------------------------------------------
 
-    def create(self, title: str, study: str, teacher: str | None = None, client: str = "") -> tuple[str, str]:
-        """A new class: (class code for the students, teacher key). The key is shown once and stored hashed; the
-        session `teacher` that made it posts as the teacher. At most MAX_CLASSES_PER_HOUR from one `client`."""
+    def create(self, title: str, study: str, teacher: str | None = None, client: str = "",
+               password: str = "") -> tuple[str, str]:
+        """A new class: (class code for the students, teacher key). The key is stored hashed; the session `teacher`
+        that made it posts as the teacher; a `password` ("" for none) lets the teacher get a new key (`new_key`).
+        At most MAX_CLASSES_PER_HOUR from one `client`."""
         if study not in STUDIES:
             raise BoardError("bad_study", names=", ".join(STUDIES))
+        stored_password = _password_hash(check_password(password)) if password else ""
         self._creations.check(client)
         title = " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else ""
         key = secrets.token_urlsafe(16)
@@ -191,13 +249,41 @@ class Board:
                 with self.engine.begin() as db:
                     db.execute(class_table.insert().values(code=code, teacher_key_sha256=_sha256(key),
                                                            title=title, study=study, created=time.time(),
-                                                           closed=False))
+                                                           closed=False, teacher_password=stored_password))
                     if teacher:
                         db.execute(teacher_table.insert().values(code=code, session_sha256=_sha256(teacher)))
                 return code, key
             except sa.exc.IntegrityError:
                 continue
         raise RuntimeError("could not find a free class code")
+
+    def new_key(self, code, password, client: str = "", teacher: str | None = None) -> str:
+        """A new teacher key for class `code`, given its teacher password; the old key stops working, and the session
+        `teacher` is the class's teacher from now on. At most MAX_RECOVERIES tries from one `client` an hour."""
+        info = self.info(code)
+        self._recoveries.check(client, "too_many_tries")
+        with self.engine.connect() as db:
+            stored = db.execute(sa.select(class_table.c.teacher_password)
+                                .where(class_table.c.code == info.code)).scalar()
+        if not stored:
+            raise BoardError("no_password")
+        if not isinstance(password, str) or not _password_matches(password, stored):
+            raise BoardError("wrong_password")
+        key = secrets.token_urlsafe(16)
+        with self.engine.begin() as db:
+            db.execute(class_table.update().where(class_table.c.code == info.code)
+                       .values(teacher_key_sha256=_sha256(key)))
+        self._teacher(info.code, key, teacher)
+        return key
+
+    def is_teacher(self, code, session: str | None) -> bool:
+        """Whether browser `session` created class `code` or proved its teacher key."""
+        if not session:
+            return False
+        with self.engine.connect() as db:
+            return db.execute(sa.select(teacher_table.c.code).where(
+                teacher_table.c.code == check_code(code),
+                teacher_table.c.session_sha256 == _sha256(session))).first() is not None
 
     def delete(self, code, key, post_id: int, teacher: str | None = None) -> None:
         code = self._teacher(code, key, teacher)
@@ -280,12 +366,15 @@ class Board:
 
 def _upgrade(engine: sa.Engine) -> None:
     """Add to a database made before them the post columns that came later (create_all adds only tables)."""
-    columns = {c["name"] for c in sa.inspect(engine).get_columns("board_posts")}
-    added = {"poster": "VARCHAR(64) NOT NULL DEFAULT ''", "by_teacher": "BOOLEAN NOT NULL DEFAULT FALSE"}
-    with engine.begin() as db:
-        for name, declaration in added.items():
-            if name not in columns:
-                db.execute(sa.text(f"ALTER TABLE board_posts ADD COLUMN {name} {declaration}"))
+    added = {"board_posts": {"poster": "VARCHAR(64) NOT NULL DEFAULT ''",
+                             "by_teacher": "BOOLEAN NOT NULL DEFAULT FALSE"},
+             "board_classes": {"teacher_password": "VARCHAR(200) NOT NULL DEFAULT ''"}}
+    for table, columns in added.items():
+        present = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        with engine.begin() as db:
+            for name, declaration in columns.items():
+                if name not in present:
+                    db.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}"))
 
 
 class RateLimit:
@@ -296,13 +385,13 @@ class RateLimit:
         self._times: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: str) -> None:
+    def check(self, key: str, refusal: str = "too_many_classes") -> None:
         now = time.monotonic()
         with self._lock:
             recent = [t for t in self._times.get(key, []) if now - t < self.window]
             if len(recent) >= self.most:
                 self._times[key] = recent
-                raise BoardError("too_many_classes", most=self.most)
+                raise BoardError(refusal, most=self.most)
             self._times[key] = recent + [now]
             if len(self._times) > 10_000:  # forget the keys that have nothing in the window
                 self._times = {k: v for k, v in self._times.items() if v and now - v[-1] < self.window}

@@ -35,7 +35,7 @@ from training.datasets import MissingData
 from ui import history, i18n, inputs
 from ui.lessons import points, runner
 from ui.lessons.catalogue import LESSONS, Lesson
-from ui.state import AppState
+from ui.state import AppState, session_of
 
 LESSON = {lesson.key: lesson for lesson in LESSONS}
 TEXT_LINES = 4  # a text control's box: one sentence a line (the recurrent lesson traces up to four)
@@ -69,7 +69,7 @@ def _origin_models(state: AppState, origin: str, request: gr.Request | None, lan
                    ) -> tuple[dict, dict, str]:
     """The DNN and CNN the student asked for (`origin`: "shipped" or "yours"): ({kind: model}, {kind: where that one
     comes from, "shipped" or "yours"}, a note when theirs is missing)."""
-    session = getattr(request, "session_hash", None)
+    session = session_of(request)
     chosen, origins, note, missing = {}, {}, "", []
     for kind in ("dnn", "cnn"):  # always the digit models: a Fashion-MNIST retrain never shows up here
         mine = state.retrained.get(session, kind) if origin != "shipped" else None

@@ -3,12 +3,13 @@ result to the Hub. Every value a client sends is checked first (ui.inputs); each
 """
 import contextlib
 import inspect
+import math
 
 import gradio as gr
 
 from figures import plots
 from models import registry
-from ui import i18n, inputs, settings
+from ui import i18n, inputs, links, page, settings
 from ui.history import Run
 from ui.retrain import report
 from ui.state import AppState, session_of
@@ -39,7 +40,9 @@ class Handlers:
         given = TRAIN_PARAMETERS.bind(self, *args, **kwargs).arguments
         kind, session, request = given["kind"], given["session"], given.get("request")
         language = i18n.language(request)
+        stacked = page.narrow(request)  # a phone's page: the two panels of the curves one above the other
         chosen = _retrain_settings(kind, *(given[s.api] for s in settings.in_order()), language=language)
+        _within_locks(self.state.sessions.locks(session_of(request)), kind, chosen, language)
         entry = registry.get(kind)
         no_file = gr.update(visible=False)
         yield report.starting(kind, language=language), None, "", None, no_file, session
@@ -49,19 +52,19 @@ class Handlers:
             for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
                 if last.state == "running":
                     p = last.progress
-                    curves = (plots.training_curves(last.history, last.best_epoch, language=language) if p.stats
-                              else gr.update())
+                    curves = (plots.training_curves(last.history, last.best_epoch, language=language,
+                                                    stacked=stacked) if p.stats else gr.update())
                     yield report.running(kind, p, language=language), curves, "", None, no_file, session
         if last is None or last.state == "error":
             message = last.message if last is not None else report.NO_RESULT
-            curves = (plots.training_curves(last.history, last.best_epoch, language=language)
+            curves = (plots.training_curves(last.history, last.best_epoch, language=language, stacked=stacked)
                       if last and last.history else None)
             yield report.failed(message, language=language), curves, "", None, no_file, session
             return
         result = last.result
         fit = result.fit
         stopped_at = fit.history[-1].epoch if fit.stop_reason in ("early_stop", "diverged") else None
-        curves = plots.training_curves(fit.history, fit.best_epoch, stopped_at, language=language)
+        curves = plots.training_curves(fit.history, fit.best_epoch, stopped_at, language=language, stacked=stacked)
         if fit.best_epoch is None:
             yield (report.progress_html(report.say("not_started", language)), curves, "", None, no_file, session)
             return
@@ -75,7 +78,7 @@ class Handlers:
                gr.update(value=str(archive), visible=True), session)
 
     def stop(self, request: gr.Request):
-        stopping = self.state.stops.stop(request.session_hash if request is not None else None)
+        stopping = self.state.stops.stop(session_of(request))
         return report.stop_answer(bool(stopping), language=i18n.language(request))
 
     def push_to_hub(self, kind, repo_id, token, session, request: gr.Request = None):
@@ -136,6 +139,28 @@ def _retrain_settings(kind, *values, language: str = "en") -> dict:
     checked = [(setting, _checked(fields, setting, value, entry))
                for setting, value in zip(settings.in_order(), values, strict=True)]
     return {setting.name: value for setting, value in checked if setting.shown_for(entry)} | {"log_every": 5}
+
+
+def _within_locks(locks: dict, kind: str, chosen: dict, language: str) -> None:
+    """A gr.Error naming the first control a teacher's link locked (`locks`: link name → control value, ui/links.py)
+    that this run sets otherwise: the server holds a lock whatever a page or an API client sends."""
+    for name, locked in locks.items():
+        setting = settings.by_link(name)
+        if setting is None:
+            wanted, got = locked, kind
+        elif setting.name in chosen:
+            wanted, got = setting.to_setting(locked), chosen[setting.name]
+        else:
+            continue  # a control the chosen kind does not have
+        same = (math.isclose(float(wanted), float(got), rel_tol=1e-6) if isinstance(wanted, (int, float))
+                and not isinstance(wanted, bool) and isinstance(got, (int, float)) else wanted == got)
+        if not same:
+            raise gr.Error(links.T.say("locked_refusal", language, name=settings.short_name(name, language),
+                                       value=_shown(wanted), got=_shown(got)), print_exception=False)
+
+
+def _shown(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def _checked(fields: inputs.Fields, setting: settings.Setting, value, kind: registry.Kind):

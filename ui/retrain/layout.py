@@ -8,7 +8,21 @@ from ui.retrain import report, runs
 from ui.retrain.handlers import Handlers, controls_for
 from ui.state import AppState
 
-CSS = "progress { width: 100%; height: 14px; }"
+CSS = """progress { width: 100%; height: 14px; }
+/* on a phone (390 px wide) the controls come first, about 1,200 px of them: Train and Stop stay at the foot of the
+   screen while this tab is open (a sticky row does not stick inside gradio's columns), and pressing Train brings the
+   status and curves into view (SHOW_CURVES) */
+@media (max-width: 640px) {
+  #retrain-controls { gap: 6px; }
+  #retrain-controls .block { padding-top: 4px; padding-bottom: 4px; }
+  #train-row { position: fixed; left: 0; right: 0; bottom: 0; z-index: 20; margin: 0; padding: 8px 16px;
+               background: var(--background-fill-primary); box-shadow: 0 -2px 8px rgba(0, 0, 0, 0.15); }
+  #retrain-outputs, #runs-overlay { padding-bottom: 64px; }
+}
+"""
+# on a narrow screen, after Train: scroll to the status, with the curves under it
+SHOW_CURVES = """() => { if (window.innerWidth <= 640) {
+    document.getElementById('status')?.scrollIntoView({behavior: 'smooth', block: 'start'}); } }"""
 
 T = i18n.Texts("retrain-tab")
 LR = settings.SETTINGS["lr"]
@@ -33,7 +47,8 @@ def lr_note(log_lr: float, request: gr.Request = None) -> str:
 
 
 def build(state: AppState, session: gr.State) -> dict:
-    """The tab; returns its settings controls by their link names (ui/links.py controls()), for teacher links."""
+    """The tab; returns, for teacher links (ui/retrain/runs.py wire_links), its settings controls by their link names
+    (ui/links.py controls()) as "controls", and the copy button, its link box and its locks as "copy"."""
     handlers = Handlers(state)
     first = registry.get(settings.FIRST_KIND)
     for name in registry.retrainable():  # a kind names the controls it shows; a misspelt one stops the app here
@@ -42,7 +57,7 @@ def build(state: AppState, session: gr.State) -> dict:
     with gr.Tab(T.tab("tab", i18n.TABS.index("retrain")), id="retrain") as tab:
         gr.Markdown(T["intro"])
         with gr.Row():
-            with gr.Column(scale=1, min_width=280):
+            with gr.Column(scale=1, min_width=280, elem_id="retrain-controls"):
                 kind = gr.Dropdown(_kind_choices(), value=first.name, label=T["model"], elem_id="retrain-model")
                 for setting in (s for s in settings.on_page() if not s.per_kind):
                     shown[setting.name] = control(setting, first)
@@ -51,11 +66,11 @@ def build(state: AppState, session: gr.State) -> dict:
                 with gr.Accordion(T["architecture"], open=True):
                     for setting in (s for s in settings.on_page() if s.per_kind):
                         shown[setting.name] = control(setting, first)
-                with gr.Row():
+                with gr.Row(elem_id="train-row"):
                     train = gr.Button(T["train"], variant="primary")
                     stop = gr.Button(T["stop"], variant="stop")
-                link_button, shipped_button, link = runs.link_section()
-            with gr.Column(scale=2):
+                link_button, shipped_button, link, lock = runs.link_section()
+            with gr.Column(scale=2, elem_id="retrain-outputs"):
                 status = gr.HTML(T["status"], elem_id="status")
                 curves = gr.Plot(label=T["curves"], elem_id="curves")
                 scores = gr.Markdown()
@@ -76,11 +91,12 @@ def build(state: AppState, session: gr.State) -> dict:
         # NaN through and answer a string or a null with a generic error)
         trained = train.click(handlers.train, inputs, [status, curves, scores, confusion, download, session],
                               api_name="train", concurrency_limit=2, concurrency_id="train", preprocess=False)
+        train.click(None, None, None, js=SHOW_CURVES, api_name=False, queue=False)
         stop.click(handlers.stop, None, status, api_name="stop", queue=False)
         push.click(handlers.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")
         controls = {"model": kind, **{s.link: shown[s.name] for s in settings.on_page()}}
-        runs.wire(state, trained, tab, grid, examples, history, link_button, shipped_button, link, status, controls)
-    return controls
+        runs.wire(state, trained, tab, grid, examples, history, shipped_button, status, controls)
+    return {"controls": controls, "copy": (link_button, link, lock)}
 
 
 def control(setting: settings.Setting, kind: registry.Kind):
