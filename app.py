@@ -26,6 +26,7 @@ from models import registry
 from ui import guard, i18n, page, tabs
 from ui.board.store import ENVIRONMENT as DATABASE_ENVIRONMENT
 from ui.inputs import MAX_UPLOAD
+from ui.lessons import layout as lessons_tab
 from ui.retrain import runs
 from ui.state import AppState
 
@@ -83,8 +84,10 @@ if __name__ != "__mp_main__":
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
 # state_session_capacity: how many sessions' state gradio keeps (ui/guard.py SESSIONS; its own default is 10,000).
+# max_threads: a run waiting for its turn or a shared lesson holds one of gradio's threads (a class's trainings and
+# lessons at once, each of their pools' limits), and the digits must still find one free; its default is 40.
 LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
-                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N,
+                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N, max_threads=100,
                       state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.Gate)]})
 
 
@@ -108,6 +111,7 @@ def main() -> None:
     # Docker, Spaces and systemd stop a server with SIGTERM: end it like Ctrl-C, so gradio closes and the
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    lessons_tab.warm(STATE)  # every lesson's defaults, in the background (ui/lessons/shared.py)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
 
 
