@@ -99,8 +99,9 @@ def test_warming_computes_each_lessons_defaults_once():
     lab = handlers(lessons=Shared(pool))
     layout.warm(lab.state).join(120)
     assert pool.runs == 2
-    list(layout.handler(LESSON["regression"], lab.state)())
-    assert pool.runs == 2
+    settings = {c.name: c.default for c in LESSON["regression"].experiment.CONTROLS}
+    [answer] = list(layout.handler(LESSON["regression"], lab.state)(**settings))
+    assert pool.runs == 2 and answer[0]
 
 
 class Counting(runner.InProcess):
