@@ -112,6 +112,7 @@ def main() -> None:
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     lessons_tab.warm(STATE)  # every lesson's defaults, in the background (ui/lessons/shared.py)
+    STATE.workers.start()  # the training processes, before the first student presses Train
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
 
 

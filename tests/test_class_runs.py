@@ -115,3 +115,110 @@ class Counting(runner.InProcess):
             return (result for result in ())
         self.runs += 1
         return super().run(module, settings)
+
+
+# ---- training runs that share a worker -------------------------------------------------------------------------------
+
+def _train_together(orders: dict[int, tuple], **settings) -> list[tuple]:
+    """Runs (run id: order) trained in this process on one Turns that hands on before every batch, as a worker's
+    threads do; what each reported, in the order it came: (run, epoch, batch) and (run, "done")."""
+    from tests.test_retrain_results import SETTINGS, examples
+    from ui.retrain import workers
+
+    turns, reports, seen = workers.Turns(slice_seconds=0), _Recorder(), []
+    reports.seen = seen
+    for run, order in orders.items():
+        turns.enter(run, order)
+
+    def train(run):
+        finished = workers.run_one(run, "dnn", SETTINGS | {"log_every": 1} | settings, reports, turns, examples())
+        assert isinstance(finished, workers.Finished)
+        seen.append((run, "done"))
+
+    threads = [threading.Thread(target=train, args=(run,)) for run in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return seen
+
+
+class _Recorder:
+    def put(self, item):
+        run, progress, seconds = item
+        self.seen.append((run, progress.epoch, "epoch" if progress.stats else progress.batch))
+
+
+def test_two_runs_on_one_worker_both_show_an_epoch_before_either_finishes():
+    seen = _train_together({1: (0, 1), 2: (0, 2)}, epochs=3, patience=10)
+    first_done = seen.index(next(item for item in seen if item[1] == "done"))
+    for run in (1, 2):
+        assert (run, 1, "epoch") in seen[:first_done]
+    # after the first epochs the two alternate: each one's later epochs are interleaved with the other's batches
+    runs = [item[0] for item in seen[:first_done]]
+    assert sum(a != b for a, b in zip(runs, runs[1:], strict=False)) >= 3
+
+
+def test_a_sessions_second_run_waits_behind_everyones_first():
+    seen = _train_together({1: (1, 1), 2: (0, 2)})  # run 1 is its session's second, run 2 someone's first
+    assert seen.index((2, "done")) < min(i for i, item in enumerate(seen) if item[0] == 1)
+
+
+class _Process:
+    exitcode = None
+
+    def is_alive(self):
+        return True
+
+
+class _FakeWorker:
+    """A worker whose reports the test writes."""
+
+    def __init__(self):
+        import queue
+
+        self.process, self.jobs, self.inboxes = _Process(), queue.SimpleQueue(), {}
+
+    def inbox(self, run):
+        import queue
+
+        return self.inboxes.setdefault(run, queue.SimpleQueue())
+
+    def close(self, run):
+        self.inboxes.pop(run, None)
+
+
+def test_each_run_is_told_its_place_and_an_estimated_finish_at_once_and_as_the_line_moves(monkeypatch):
+    from training.loop import EpochStats, Progress
+    from ui.retrain import report, workers
+
+    monkeypatch.setattr(workers, "Worker", _FakeWorker)
+    pool = workers.WorkerPool(workers=1)
+    settings = {"epochs": 2, "batch_size": 10, "subset": 100}  # 20 batches a run
+    streams = [pool.stream("cnn", settings, threading.Event(), session=f"s{i}") for i in range(3)]
+    first = [next(stream) for stream in streams]
+    assert [u.state for u in first] == ["waiting"] * 3
+    # each told at once: its place among the runs there when it came, no estimate before a run of its kind has trained
+    assert [(u.line.place, u.line.runs, u.line.seconds) for u in first] == [(1, 1, None), (2, 2, None), (3, 3, None)]
+    assert (pool.line(1).place, pool.line(1).runs) == (1, 3)
+    assert "place 3 of 3 runs" in report.waiting("cnn", first[2].line, language="en")
+    assert "3개 가운데 3번째" in report.waiting("cnn", first[2].line, language="ko")
+
+    worker = pool._workers[0]
+    worker.inbox(1).put((Progress(1, 2, 5, 10, 1.0), 5.0))  # 5 of 20 batches in 5 s of turns: 1 s a batch
+    update = next(streams[0])
+    assert update.state == "running" and update.line.place == 1
+    # run 3 waits for 15 s of run 1's work, and 20 s of run 2's and its own (measured on run 1, the same kind)
+    assert pool.line(3).seconds == 55
+    assert "about 55 s" in report.waiting("cnn", pool.line(3), language="en")
+    stats = EpochStats(1, 1.0, 0.5, 1.0, 0.5, 0.001, 10.0, best=True)
+    worker.inbox(1).put((Progress(1, 2, 0, 0, 1.0, stats), 10.0))  # an epoch's end, as fit reports it
+    next(streams[0])
+    assert pool.line(3).place == 2 and pool.line(1).place == 3  # runs that have shown no epoch go first
+    for stream in streams:
+        stream.close()
+    jobs = []
+    while not worker.jobs.empty():
+        jobs.append(worker.jobs.get_nowait()[:2])
+    assert not pool._tickets and sorted(jobs) == [("cancel", 1), ("cancel", 2), ("cancel", 3),
+                                                  ("run", 1), ("run", 2), ("run", 3)]  # a closed stream cancels
