@@ -3,6 +3,7 @@ time, each told its place in line (ui/retrain/workers.py)."""
 import threading
 
 import plotly.graph_objects as go
+import pytest
 from gradio.components.plot import PlotData
 
 from lessons import Result
@@ -222,3 +223,14 @@ def test_each_run_is_told_its_place_and_an_estimated_finish_at_once_and_as_the_l
         jobs.append(worker.jobs.get_nowait()[:2])
     assert not pool._tickets and sorted(jobs) == [("cancel", 1), ("cancel", 2), ("cancel", 3),
                                                   ("run", 1), ("run", 2), ("run", 3)]  # a closed stream cancels
+
+
+def test_a_run_stopped_while_in_line_ends_without_training(monkeypatch):
+    from ui.retrain import workers
+
+    monkeypatch.setattr(workers, "train", lambda *args: pytest.fail("a stopped run trained"))
+    turns = workers.Turns()
+    turns.enter(5)
+    turns.cancel(5)
+    assert workers.run_one(5, "dnn", {}, None, turns) == workers.STOPPED
+    assert "before the first epoch finished" in workers.STOPPED.say("en")

@@ -192,7 +192,7 @@ def test_a_run_that_diverges_after_good_epochs_keeps_and_offers_its_best_weights
     assert all(torch.equal(v, snapshots[2][k]) for k, v in model.state_dict().items())
 
     class Pool:  # the worker's answer for that run, without a process
-        def stream(self, kind, settings, stop):
+        def stream(self, kind, settings, stop, session=None):
             from training.run import RunResult
             metrics = report()["test"] | {"precision_macro": 1.0, "recall_macro": 1.0}
             yield Update("done", result=RunResult(model, fit, metrics, metrics, "cpu", FitConfig(), {"train": 64}))

@@ -9,9 +9,10 @@ naming the field, never a crash), the run history's names and the reset. It
 runs the lesson and streams its results, each one put into words and figures
 by the lesson's `show` in the language of the request.
 Lessons train in lesson processes at the lowest priority
-(ui/lessons/runner.py), runner.WORKERS at a time (`concurrency_id="lessons"`):
-thirty students pressing Run wait in the queue, and what runs never takes the
-server's time from digit predictions. At their defaults the lessons took
+(ui/lessons/runner.py), runner.WORKERS at a time, so what runs never takes the
+server's time from digit predictions; a run on the shipped models is shared by
+everyone who asks for the same settings (ui/lessons/shared.py): thirty
+students pressing Run at the defaults get one run's answer. At their defaults the lessons took
 0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons). A
 missing data set comes back as the lesson's text.
 

@@ -54,6 +54,9 @@ class Handlers:
                     curves = (plots.training_curves(last.history, last.best_epoch, language=language) if p.stats
                               else gr.update())
                     yield report.running(kind, p, last.line, language=language), curves, "", None, no_file, session
+        if last is not None and last.state == "stopped":
+            yield report.progress_html(last.message.say(language)), None, "", None, no_file, session
+            return
         if last is None or last.state == "error":
             message = last.message if last is not None else report.NO_RESULT
             curves = (plots.training_curves(last.history, last.best_epoch, language=language)

@@ -62,6 +62,8 @@ SLICE_SECONDS = 1.0  # a run's turn on its worker before the next run placed fir
 SHARED_RUNS = 32  # runs in line at once (the train event's concurrency limit): a class, one run each
 MAX_SESSIONS = 10_000  # sessions whose number of runs the pool remembers
 
+STOPPED = Message("report.not_started")  # a run stopped while in line, before it trained
+
 # The examples of a run: its splits ("train", "val", "test") and the vocabulary of a text kind (None for images), as
 # training.run.load_data gives them.
 Examples = tuple[dict[str, Split], list[str] | None]
@@ -71,7 +73,7 @@ Examples = tuple[dict[str, Split], list[str] | None]
 class Update:
     """One step of a training run, as the UI needs it."""
 
-    state: str  # waiting (in line, not trained yet) | running | done | error
+    state: str  # waiting (in line, not trained yet) | running | done | error | stopped (while waiting)
     progress: Progress | None = None
     history: list = field(default_factory=list)
     best_epoch: int | None = None
@@ -187,6 +189,10 @@ class Turns:
             if run in self._runs:
                 self._runs[run]["cancelled"] = True
 
+    def cancelled(self, run: int) -> bool:
+        with self._changed:
+            return self._runs[run]["cancelled"]
+
     def attained(self, run: int) -> float:
         """Seconds of turns `run` has had."""
         with self._changed:
@@ -226,13 +232,17 @@ def run_one(run: int, kind: str, settings: dict, reports, turns: Turns | None = 
             data: Examples | None = None) -> Finished | Message:
     """Train run `run` (see `train`) in its turns (`turns`; alone when None), putting its progress on `reports`;
     return it Finished, or why it failed as a Message: training.loss_diverged or training.val_diverged
-    (TrainingDiverged's own), retrain.no_data, or retrain.failed for anything else.
+    (TrainingDiverged's own), retrain.no_data, retrain.failed for anything else, or STOPPED when it was cancelled
+    before its first turn.
 
     It stops before the next batch once the run is cancelled, the app is gone, or it has had MAX_RUN_SECONDS of
     turns (then with stop_reason "time_limit", keeping the best weights so far, like a stop)."""
     app = multiprocessing.parent_process()  # None when called in the app's own process, as tests do
     turns = Turns() if turns is None else turns
     turns.take(run)
+    if turns.cancelled(run):  # stopped while in line: nothing to train, load or score
+        turns.leave(run)
+        return STOPPED
 
     def should_stop() -> bool:
         cancelled = turns.between(run)
@@ -478,7 +488,7 @@ class WorkerPool:
                     last_sent = time.monotonic()
                     yield Update("running", report, list(history), best, line=self.line(run))
                 elif isinstance(report, Message):
-                    yield Update("error", None, list(history), best, report)
+                    yield Update("stopped" if report == STOPPED else "error", None, list(history), best, report)
                     return
                 else:
                     # What crossed the queue lives in shared memory, each tensor holding file descriptors (16 for a
