@@ -115,20 +115,24 @@ def serve(jobs, reports) -> None:
     turns = Turns()
     while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
         try:
-            job = jobs.get(timeout=POLL_SECONDS * 10)
+            arrived = [jobs.get(timeout=POLL_SECONDS * 10)]
         except queue.Empty:
             continue
-        if job[0] == "cancel":
-            turns.cancel(job[1])
-            continue
-        _, run, kind, settings, data, order = job
-        turns.enter(run, order)
+        with contextlib.suppress(queue.Empty):  # and all that came with it: a run and its cancel, together
+            while True:
+                arrived.append(jobs.get_nowait())
+        started = [job[1:] for job in arrived if job[0] == "run"]
+        for run, *_, order in started:
+            turns.enter(run, order)
+        for job in arrived:
+            if job[0] == "cancel":
+                turns.cancel(job[1])
+        for run, kind, settings, data, _ in started:
+            def train_one(run=run, kind=kind, settings=settings, data=data):
+                reports.put((run, run_one(run, kind, settings, reports, turns, data), turns.attained(run)))
+                turns.forget(run)
 
-        def train_one(run=run, kind=kind, settings=settings, data=data):
-            reports.put((run, run_one(run, kind, settings, reports, turns, data), turns.attained(run)))
-            turns.forget(run)
-
-        threading.Thread(target=train_one, name=f"run-{run}", daemon=True).start()
+            threading.Thread(target=train_one, name=f"run-{run}", daemon=True).start()
 
 
 class Turns:
