@@ -54,7 +54,9 @@ from ui.retrain.confusion import cell_examples
 
 WORKERS = 2  # training processes; every run in line shares their time
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
-MAX_RUN_SECONDS = 600  # one run's time on a worker: the tab's largest settings (a full CNN, ~25 min) stop here
+# seconds of turns one run may have on a worker (its own training time, not its wait): the tab's largest settings
+# (a full CNN, ~25 min) stop here
+MAX_RUN_SECONDS = 600
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
 UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
 LINE_SECONDS = 2.0  # a waiting run's place and estimate are sent again this often
