@@ -147,6 +147,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR") or "data")
     args = parser.parse_args()
     url = f"http://127.0.0.1:{args.port}/"
+    print(f"device: {describe_device(torch.device('cpu'))}, {os.cpu_count()} cores; torch {torch.__version__}; "
+          f"server: python app.py, clients: threads of this process{'; --quick (smoke test)' if args.quick else ''}",
+          flush=True)
     server = start_app(args.port, args.data_dir)
     rng = random.Random(0)
     stop, digit_ms, digit_errors = threading.Event(), [], []
@@ -155,45 +158,50 @@ def main() -> None:
     try:
         for thread in drawers:
             thread.start()
-        lessons = {}
         for cold in (False, True):
             answers = []
             together([(press_run, url, n, args.lesson, lesson_values(args.lesson, cold),
                        rng.uniform(0, args.within), answers) for n in range(args.students)])
-            lessons["at settings nobody ran" if cold else "at its defaults"] = answers
+            print_lessons(args, "at settings nobody ran" if cold else "at its defaults", answers)
         pair = []
         start = time.time()
         together([(press_train, url, 5_000 + n, train_values(args.kind, -2.5, args.quick), 0.0, pair)
                   for n in range(2)])
         pair_seconds = time.time() - start
+        print(f"two {args.kind.upper()} runs side by side: {pair_seconds:.1f} s "
+              f"({'both finished' if all(isinstance(r, dict) for r in pair) else pair})", flush=True)
         runs = []
-        rates = np.linspace(-3.5, -1.5, args.trainers)
         start = time.time()
         together([(press_train, url, 6_000 + n, train_values(args.kind, float(rate), args.quick),
-                   rng.uniform(0, args.within), runs) for n, rate in enumerate(rates)])
-        class_seconds = time.time() - start
+                   rng.uniform(0, args.within), runs)
+                  for n, rate in enumerate(np.linspace(-3.5, -1.5, args.trainers))])
+        print_training(args, runs, time.time() - start, pair_seconds * args.trainers / 2)
     finally:
         stop.set()
         for thread in drawers:
             thread.join()
         server.kill()
+    p95 = np.percentile(digit_ms, 95) if digit_ms else float("nan")
+    print(f"{args.drawers} other students drawing throughout: {len(digit_ms)} predict_digit round trips, "
+          f"p50 {np.percentile(digit_ms, 50) if digit_ms else float('nan'):.0f} ms, p95 {p95:.0f} ms, "
+          f"errors {len(digit_errors)} ({verdict(p95 <= GOALS['digit_p95_ms'])}: p95 <= {GOALS['digit_p95_ms']:g} ms)")
 
-    print(f"device: {describe_device(torch.device('cpu'))}, {os.cpu_count()} cores; torch {torch.__version__}; "
-          f"server: python app.py, clients: threads of this process{'; --quick (smoke test)' if args.quick else ''}")
-    for name, answers in lessons.items():
-        seconds = [a for a in answers if isinstance(a, float)]
-        failures = [a for a in answers if not isinstance(a, float)]
-        print(f"{len(answers)} students press Run on the {args.lesson} lesson {name} within {args.within:g} s: "
-              f"answer after {summary(seconds)} s; errors {len(failures)} "
-              f"({verdict(not failures and max(seconds, default=0) <= GOALS['lesson_s'])}: all within "
-              f"{GOALS['lesson_s']:g} s)")
-        for failure in failures[:3]:
-            print("  error:", failure)
+
+def print_lessons(args, name: str, answers: list) -> None:
+    seconds = [a for a in answers if isinstance(a, float)]
+    failures = [a for a in answers if not isinstance(a, float)]
+    print(f"{len(answers)} students press Run on the {args.lesson} lesson {name} within {args.within:g} s: "
+          f"answer after {summary(seconds)} s; errors {len(failures)} "
+          f"({verdict(not failures and max(seconds, default=0) <= GOALS['lesson_s'])}: all within "
+          f"{GOALS['lesson_s']:g} s)", flush=True)
+    for failure in failures[:3]:
+        print("  error:", failure)
+
+
+def print_training(args, runs: list, class_seconds: float, machine: float) -> None:
+    """The class's runs beside the goals; `machine`: the pair's time x trainers / 2."""
     done = [r for r in runs if isinstance(r, dict)]
     failures = [r for r in runs if not isinstance(r, dict)]
-    print(f"two {args.kind.upper()} runs side by side: {pair_seconds:.1f} s "
-          f"({'both finished' if all(isinstance(r, dict) for r in pair) else pair})")
-    machine = pair_seconds * args.trainers / 2
     places = [r.get("place", float("inf")) for r in done]
     points = [r.get("first_point", float("inf")) for r in done]
     print(f"{args.trainers} students retrain the {args.kind.upper()} with {args.trainers} learning rates within "
@@ -204,13 +212,10 @@ def main() -> None:
           f"({verdict(max(points, default=0) <= GOALS['first_point_s'])}: within {GOALS['first_point_s']:g} s)")
     print(f"  finished after {summary([r['finish'] for r in done])} s; the class's last finish {class_seconds:.1f} s "
           f"= {class_seconds / machine:.2f}x the machine's time ({machine:.1f} s: the pair x {args.trainers / 2:g}) "
-          f"({verdict(class_seconds <= GOALS['finish_ratio'] * machine)}: within {GOALS['finish_ratio']:g}x)")
+          f"({verdict(class_seconds <= GOALS['finish_ratio'] * machine)}: within {GOALS['finish_ratio']:g}x)",
+          flush=True)
     for failure in failures[:3]:
         print("  error:", failure)
-    p95 = np.percentile(digit_ms, 95) if digit_ms else float("nan")
-    print(f"{args.drawers} other students drawing throughout: {len(digit_ms)} predict_digit round trips, "
-          f"p50 {np.percentile(digit_ms, 50) if digit_ms else float('nan'):.0f} ms, p95 {p95:.0f} ms, "
-          f"errors {len(digit_errors)} ({verdict(p95 <= GOALS['digit_p95_ms'])}: p95 <= {GOALS['digit_p95_ms']:g} ms)")
 
 
 if __name__ == "__main__":
