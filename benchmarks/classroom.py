@@ -18,10 +18,16 @@ training workers at start-up), then, each student a gradio_client client with it
 
 Prints each figure beside its goal, and the hardware. The clients run in this process (threads): on a 2-core
 machine they take some of the server's CPU, as load.py's do. A smoke run that checks the benchmark works, not the
-goals: `python -m benchmarks.classroom --students 4 --trainers 4 --drawers 2 --quick`.
+goals: `python -m benchmarks.classroom --students 4 --trainers 4 --drawers 2 --quick`. The full figures are still to
+be measured on a quiet machine: when this was written the 2-core development machine ran eight other jobs (load
+average 12–28), where a smoke run (3 lesson students, 4 trainers, 1 drawer, --quick) printed: lesson at its defaults
+37 s for all three at once (the server had just started, warming the lessons and starting the workers), at new
+settings 17 s for all three; place in line after 0.2 s, first curve point 3.8–5.1 s, last finish 0.94x the pair's
+time x 2; digit p95 192 ms.
 
     python -m benchmarks.classroom [--students 30] [--trainers 24] [--drawers 6] [--lesson crop] [--kind cnn]
                                    [--within 10] [--quick] [--data-dir ../shared/datasets]
+    python -m benchmarks.classroom --kind gru-ko --students 0   # the same with the Korean GRU (about 100 s alone)
 """
 import argparse
 import os
