@@ -56,6 +56,7 @@ from models import registry  # noqa: E402
 from ui import guard, i18n, page, sessions, tabs  # noqa: E402
 from ui.board import layout as board  # noqa: E402
 from ui.inputs import MAX_UPLOAD  # noqa: E402
+from ui.lessons import layout as lessons_tab  # noqa: E402
 from ui.retrain import runs  # noqa: E402
 from ui.state import AppState  # noqa: E402
 
@@ -127,8 +128,10 @@ def __getattr__(name: str):
 # inline images, to localStorage about four times per event; the pad sends up to 8 events a second, and the page's
 # main thread fell behind (stroke-end to answers p50 453 ms; 33 ms without it, benchmarks/browser.py, no retrain).
 # state_session_capacity: how many sessions' state gradio keeps (ui/guard.py SESSIONS; its own default is 10,000).
+# max_threads: a run waiting for its turn or a shared lesson holds one of gradio's threads (a class's trainings and
+# lessons at once, each of their pools' limits), and the digits must still find one free; its default is 40.
 LAUNCH_OPTIONS = dict(css=page.CSS + tabs.CSS, theme=page.THEME, js=page.JS,
-                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N,
+                      max_file_size=MAX_UPLOAD, run_history=False, i18n=i18n.I18N, max_threads=100,
                       state_session_capacity=guard.SESSIONS, app_kwargs={"middleware": [Middleware(guard.Gate)]})
 
 
@@ -136,7 +139,9 @@ def main(args: argparse.Namespace) -> None:
     # Docker, Spaces and systemd stop a server with SIGTERM: end it like Ctrl-C, so gradio closes and the
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    demo = __getattr__("demo")
+    demo, state = __getattr__("demo"), __getattr__("STATE")
+    lessons_tab.warm(state)  # every lesson's defaults, in the background (ui/lessons/shared.py)
+    state.workers.start()  # the training processes, before the first student presses Train
     # quiet unless sharing: gradio's own greeting would tell a teacher to "set `share=True` in `launch()`"; this
     # app's switch for that is --share
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, quiet=not args.share,

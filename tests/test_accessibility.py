@@ -170,10 +170,10 @@ def test_every_example_digit_is_read_as_itself_by_both_networks_with_its_picture
 
 def test_the_lessons_weight_tiles_say_what_they_show(lab):
     from lessons import weights
-    from ui.lessons.layout import stream
+    from ui.lessons.layout import outputs
 
     results = weights.run(lab.state.shipped["dnn"], lab.state.shipped["cnn"], None)
-    text, *figures = list(stream(results, weights.show, 3))[-1]
+    text, *figures = outputs(list(results)[-1], weights.show, 3, "en")
     summaries = [fig.layout.meta["summary"] for fig in figures]
     assert summaries[0].startswith("The 64 of the shipped DNN's") and "red excites, blue inhibits" in summaries[0]
     assert summaries[1].startswith("The shipped CNN's") and "first-layer filters" in summaries[1]

@@ -137,8 +137,8 @@ def test_a_second_training_in_one_session_is_refused_while_the_first_runs_and_st
     settings = train_args(kind="cnn", epochs=30, subset=20_000, batch_size=32).values()
     first = student.submit(*settings, api_name="/train")
     deadline = time.time() + 120
-    while len(first.outputs()) < 2 and time.time() < deadline:
-        time.sleep(0.2)  # past "Starting": it has its worker
+    while not any("Training" in str(status) for status, *_ in first.outputs()) and time.time() < deadline:
+        time.sleep(0.2)  # past "Starting" and its place in line: it trains
     with pytest.raises(Exception, match="already have a training waiting or running"):
         student.predict(*settings, api_name="/train")
     assert "Stopping" in student.predict(api_name="/stop")
@@ -192,7 +192,7 @@ def test_a_run_that_diverges_after_good_epochs_keeps_and_offers_its_best_weights
     assert all(torch.equal(v, snapshots[2][k]) for k, v in model.state_dict().items())
 
     class Pool:  # the worker's answer for that run, without a process
-        def stream(self, kind, settings, stop):
+        def stream(self, kind, settings, stop, session=None):
             from training.run import RunResult
             metrics = report()["test"] | {"precision_macro": 1.0, "recall_macro": 1.0}
             yield Update("done", result=RunResult(model, fit, metrics, metrics, "cpu", FitConfig(), {"train": 64}))

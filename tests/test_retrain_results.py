@@ -3,7 +3,6 @@ failure as a key and its values, said in each language at the edge. The worker's
 called here in the test's process."""
 import pickle
 import queue
-from types import SimpleNamespace
 
 import pytest
 import torch
@@ -52,15 +51,15 @@ def test_a_run_trains_on_the_examples_passed_in_and_reads_no_data_set():
 
 def test_run_one_returns_the_run_finished_with_its_model_on_the_cpu():
     reports = queue.SimpleQueue()
-    finished = workers.run_one(7, "dnn", SETTINGS, reports, SimpleNamespace(value=0), examples())
+    finished = workers.run_one(7, "dnn", SETTINGS, reports, None, examples())
     assert isinstance(finished, workers.Finished) and finished.result.fit.best_epoch is not None
     assert next(finished.result.model.parameters()).device.type == "cpu"
     sent = [reports.get_nowait() for _ in range(reports.qsize())]
-    assert sent and all(run == 7 and isinstance(progress, Progress) for run, progress in sent)
+    assert sent and all(run == 7 and isinstance(progress, Progress) and seconds >= 0 for run, progress, seconds in sent)
 
 
 def test_a_diverged_run_is_told_in_english_and_korean_from_one_structured_error():
-    failed = workers.run_one(1, "dnn", SETTINGS | {"lr": 1e12}, queue.SimpleQueue(), SimpleNamespace(value=0),
+    failed = workers.run_one(1, "dnn", SETTINGS | {"lr": 1e12}, queue.SimpleQueue(), None,
                              examples())
     assert isinstance(failed, Message) and failed.key == "training.loss_diverged"
     values = failed.values
@@ -81,7 +80,7 @@ def test_a_worker_s_own_failures_are_keys_with_values(monkeypatch):
         raise ValueError("no such layer")
 
     monkeypatch.setattr(workers, "train_model", broken)
-    failed = workers.run_one(1, "dnn", SETTINGS, queue.SimpleQueue(), SimpleNamespace(value=0), examples())
+    failed = workers.run_one(1, "dnn", SETTINGS, queue.SimpleQueue(), None, examples())
     assert failed == Message("retrain.failed", {"error": "ValueError: no such layer"})
     assert report.failed(failed) == \
         "<div>⚠️ Training failed: ValueError: no such layer Your previous model is kept.</div>"
@@ -92,7 +91,7 @@ def test_a_worker_s_own_failures_are_keys_with_values(monkeypatch):
         raise MissingData("Fashion-MNIST", "/srv/data/FashionMNIST/raw", "there is no connection to download it")
 
     monkeypatch.setattr(workers, "dataset", absent)
-    failed = workers.run_one(2, "dnn", SETTINGS, queue.SimpleQueue(), SimpleNamespace(value=0))
+    failed = workers.run_one(2, "dnn", SETTINGS, queue.SimpleQueue(), None)
     assert failed == Message("retrain.no_data", {"what": "Fashion-MNIST"})  # the server's folder stays in its log
     assert report.failed(failed).startswith("<div>⚠️ Retraining this model needs Fashion-MNIST, which this server "
                                             "does not have and cannot download now.")
@@ -103,7 +102,7 @@ def test_a_run_past_its_time_limit_stops_keeps_its_best_weights_and_says_why(mon
     """One student cannot hold a training process for longer than MAX_RUN_SECONDS (issue #20)."""
     monkeypatch.setattr(workers, "MAX_RUN_SECONDS", 0.5)
     finished = workers.run_one(3, "dnn", SETTINGS | {"epochs": 10_000, "patience": 10_000}, queue.SimpleQueue(),
-                               SimpleNamespace(value=0), examples())
+                               None, examples())
     fit = finished.result.fit
     assert fit.stop_reason == "time_limit" and fit.best_epoch is not None and len(fit.history) < 10_000
     monkeypatch.setattr(report, "MAX_RUN_SECONDS", 600)

@@ -1,4 +1,4 @@
-"""What the app's worker processes share: taking an idle one from a pool, or starting one."""
+"""Taking an idle worker process from a pool, or starting one (the lessons' pool, ui/lessons/runner.py)."""
 import queue
 from collections.abc import Callable
 from typing import TypeVar

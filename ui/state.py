@@ -9,6 +9,7 @@ import gradio as gr
 from ui.board.store import Board
 from ui.history import RunHistory
 from ui.lessons.runner import LessonPool
+from ui.lessons.shared import Shared
 from ui.retrain.store import RetrainedModels
 from ui.retrain.workers import StopRequests, WorkerPool
 from ui.sessions import SESSIONS, Sessions, session_id
@@ -40,7 +41,7 @@ class AppState:
 
     def __init__(self, shipped: dict, load_errors: dict[str, str] | None = None, workers: WorkerPool | None = None,
                  stops: StopRequests | None = None, retrained: RetrainedModels | None = None,
-                 history: RunHistory | None = None, board: Board | None = None, lessons: LessonPool | None = None,
+                 history: RunHistory | None = None, board: Board | None = None, lessons=None,
                  sessions: Sessions | None = None):
         self.shipped, self.load_errors = shipped, load_errors or {}
         self.workers = WorkerPool() if workers is None else workers
@@ -48,7 +49,9 @@ class AppState:
         self.retrained = RetrainedModels() if retrained is None else retrained  # an empty one is falsy
         self.history = RunHistory() if history is None else history  # every finished run of each session
         self.board = Board() if board is None else board  # the class boards, in the database (ui/board/store.py)
-        self.lessons = LessonPool() if lessons is None else lessons  # the lessons' processes (ui/lessons/runner.py)
+        # the lessons' processes (ui/lessons/runner.py), their runs shared by the class (ui/lessons/shared.py); tests
+        # give a runner.InProcess
+        self.lessons = Shared(LessonPool()) if lessons is None else lessons
         self.sessions = SESSIONS if sessions is None else sessions  # the ids pages resume, their locks (ui/sessions.py)
 
     def model(self, kind: str, request: gr.Request | None):

@@ -9,9 +9,10 @@ naming the field, never a crash), the run history's names and the reset. It
 runs the lesson and streams its results, each one put into words and figures
 by the lesson's `show` in the language of the request.
 Lessons train in lesson processes at the lowest priority
-(ui/lessons/runner.py), runner.WORKERS at a time (`concurrency_id="lessons"`):
-thirty students pressing Run wait in the queue, and what runs never takes the
-server's time from digit predictions. At their defaults the lessons took
+(ui/lessons/runner.py), runner.WORKERS at a time, so what runs never takes the
+server's time from digit predictions; a run on the shipped models is shared by
+everyone who asks for the same settings (ui/lessons/shared.py): thirty
+students pressing Run at the defaults get one run's answer. At their defaults the lessons took
 0.05–7.5 s each on the 2-core development machine (python -m benchmarks.lessons);
 lesson 3, which now also trains a DNN without augmentation, about 11 CPU
 seconds. A missing data set comes back as the lesson's text.
@@ -29,40 +30,50 @@ from gradio.i18n import I18nData
 
 import lessons
 from figures import plots
-from lessons.controls import ORIGIN, Control
+from lessons.controls import ORIGIN, Control, defaults
 from lessons.points import PointsError, parse
 from training.datasets import MissingData
 from ui import history, i18n, inputs
 from ui.lessons import points, runner
 from ui.lessons.catalogue import LESSONS, Lesson
+from ui.lessons.shared import Shared
 from ui.state import AppState, session_of
 
 LESSON = {lesson.key: lesson for lesson in LESSONS}
 TEXT_LINES = 4  # a text control's box: one sentence a line (the recurrent lesson traces up to four)
-LESSON_EVENT = dict(concurrency_limit=runner.WORKERS, concurrency_id="lessons", preprocess=False)
+# requests in the handler at once: runner.WORKERS run, the others join a run of the same settings or wait for a
+# process (ui/lessons/shared.py); each holds one of gradio's threads while it waits (app.py's max_threads)
+SHARING = 16
+LESSON_EVENT = dict(concurrency_limit=SHARING, concurrency_id="lessons", preprocess=False)
 
 
 T = i18n.Texts("lessons")
 
 
-def stream(results: Iterator[lessons.Result], show: Callable, figures: int, *, language: str = "en"
-           ) -> Iterator[tuple]:
-    """A lesson's results as (text, *figures) outputs, each shown in `language` as it comes (`show`: the lesson's,
-    lessons/); while it runs, figures it has not drawn yet stay as they are.
+def outputs(result: lessons.Result, show: Callable, figures: int, language: str) -> tuple:
+    """One of a lesson's results as its (text, *figures) outputs in `language` (`show`: the lesson's, lessons/);
+    while it runs, figures it has not drawn yet stay as they are."""
+    said = show(result, language)
+    shown = [plots.described(f, language=language) if f is not None
+             else (gr.update() if not result.done else None) for f in said.figures]
+    shown += [gr.update() if not result.done else None] * (figures - len(shown))
+    text = (said.text if result.done
+            else T.say("running", language, text=said.text, seconds=f"{result.seconds:.0f}"))
+    return text, *shown
 
-    A missing data set (training.datasets' MissingData) becomes the lesson's text, naming the data set but not the
-    server's folder."""
+
+def stream(results: Iterator[tuple], figures: int, *, language: str = "en") -> Iterator[tuple]:
+    """A lesson's outputs as they come; a missing data set (training.datasets' MissingData) becomes the lesson's
+    text, naming the data set but not the server's folder."""
     try:
-        for result in results:
-            said = show(result, language)
-            shown = [plots.described(f, language=language) if f is not None
-                     else (gr.update() if not result.done else None) for f in said.figures]
-            shown += [gr.update() if not result.done else None] * (figures - len(shown))
-            text = (said.text if result.done
-                    else T.say("running", language, text=said.text, seconds=f"{result.seconds:.0f}"))
-            yield text, *shown
+        yield from results
     except MissingData as error:
         yield T.say("no_data", language, what=error.what), *([None] * figures)
+
+
+def key(module: str, settings: dict) -> tuple:
+    """What names a lesson's run for sharing: its module and settings (the shipped models by identity)."""
+    return module, tuple(sorted(settings.items()))
 
 
 def _origin_models(state: AppState, origin: str, request: gr.Request | None, language: str
@@ -116,6 +127,31 @@ def checked(controls: tuple[Control, ...], values: list, language: str) -> dict:
     return settings
 
 
+def _completed(lesson: Lesson, state: AppState | None, settings: dict, session, request: gr.Request | None,
+               language: str) -> tuple[dict, str]:
+    """A lesson's checked `settings` with what its run also reads: the models its `origin` picks, the session's last
+    drawing; and a note when the student's own models are missing."""
+    settings, note = dict(settings), ""
+    if ORIGIN in lesson.experiment.CONTROLS:
+        chosen, settings["origin"], note = _origin_models(state, settings["origin"], request, language)
+        settings.update(dnn=chosen["dnn"], cnn=chosen["cnn"])
+    if lesson.drawing:
+        settings["pixels"] = session.get("last_digit") if isinstance(session, dict) else None
+    return settings, note
+
+
+def warm(state: AppState):
+    """Compute every lesson at its defaults in the background (one lesson process, lowest priority), so the first
+    class to press Run finds the answers ready; the thread doing it, or None when the lessons are not shared."""
+    if not isinstance(state.lessons, Shared):
+        return None
+    jobs = []
+    for lesson in LESSONS:
+        settings, _ = _completed(lesson, state, defaults(lesson.experiment.CONTROLS), {}, None, i18n.DEFAULT)
+        jobs.append((key(lesson.experiment.__name__, settings), lesson.experiment.__name__, settings))
+    return state.lessons.warm(jobs)
+
+
 def handler(lesson: Lesson, state: AppState | None = None) -> Callable:
     """The Run button's handler, also the API's `<key>_lesson`: one parameter per control, named as the control,
     then the session for a lesson that reads the last drawing, then gradio's request. Every value is checked, the
@@ -138,16 +174,20 @@ def handler(lesson: Lesson, state: AppState | None = None) -> Callable:
         request = given.arguments.get("request")
         language = i18n.language(request)
         settings = checked(controls, [given.arguments[control.name] for control in controls], language)
-        note = ""
-        if ORIGIN in controls:
-            chosen, settings["origin"], note = _origin_models(state, settings["origin"], request, language)
-            settings.update(dnn=chosen["dnn"], cnn=chosen["cnn"])
-        if lesson.drawing:
-            session = given.arguments["session"]
-            settings["pixels"] = session.get("last_digit") if isinstance(session, dict) else None
+        settings, note = _completed(lesson, state, settings, given.arguments.get("session"), request, language)
         pool = state.lessons if state is not None else runner.InProcess()  # a process of its own in the app
-        results = pool.run(experiment.__name__, settings)
-        yield from _noted(note, stream(results, experiment.show, lesson.figures, language=language))
+        module = experiment.__name__
+
+        def render(result: lessons.Result, language: str) -> tuple:
+            return outputs(result, experiment.show, lesson.figures, language)
+
+        # a run on the shipped models and no drawing of the student's is the same for everyone: shared
+        shareable = settings.get("origin", "shipped") == "shipped" and settings.get("pixels") is None
+        if isinstance(pool, Shared) and shareable:
+            shown = pool.outputs(key(module, settings), module, settings, render, language)
+        else:
+            shown = (render(result, language) for result in pool.run(module, settings))
+        yield from _noted(note, stream(shown, lesson.figures, language=language))
 
     run_lesson.__signature__ = signature
     run_lesson.__annotations__ = {"request": gr.Request}

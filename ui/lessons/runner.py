@@ -71,19 +71,25 @@ class Worker:
 
 
 class LessonPool:
-    """The lesson processes: started on first use, reused, replaced when one dies or its run is abandoned."""
+    """The lesson processes: started on first use, reused, replaced when one dies or its run is abandoned; at most
+    WORKERS at once (a run waits for a free one)."""
 
     def __init__(self):
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._jobs = itertools.count(1)
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(WORKERS)
 
     def _take(self) -> Worker:
         return idle_or_new(self._idle, Worker, Worker.end)
 
     def run(self, module: str, settings: dict) -> Iterator[Result]:
         """`module`'s run(**settings) in a worker process, its Results as they come (an exception it raised is
-        raised here)."""
+        raised here). It waits for a free process first."""
+        with self._slots:
+            yield from self._run(module, settings)
+
+    def _run(self, module: str, settings: dict) -> Iterator[Result]:
         worker = self._take()
         with self._lock:
             job = next(self._jobs)

@@ -48,13 +48,18 @@ class Handlers:
         yield report.starting(kind, language=language), None, "", None, no_file, session
         last = None
         with (self.state.stops.running(session_of(request)) as stop,
-              contextlib.closing(self.state.workers.stream(kind, chosen, stop)) as run):
+              contextlib.closing(self.state.workers.stream(kind, chosen, stop, session=session_of(request))) as run):
             for last in run:  # closing the stream (a cancelled call, a closed tab) stops the worker's run
-                if last.state == "running":
+                if last.state == "waiting":
+                    yield report.waiting(kind, last.line, language=language), gr.update(), "", None, no_file, session
+                elif last.state == "running":
                     p = last.progress
                     curves = (plots.training_curves(last.history, last.best_epoch, language=language,
                                                     stacked=stacked) if p.stats else gr.update())
-                    yield report.running(kind, p, language=language), curves, "", None, no_file, session
+                    yield report.running(kind, p, last.line, language=language), curves, "", None, no_file, session
+        if last is not None and last.state == "stopped":
+            yield report.progress_html(last.message.say(language)), None, "", None, no_file, session
+            return
         if last is None or last.state == "error":
             message = last.message if last is not None else report.NO_RESULT
             curves = (plots.training_curves(last.history, last.best_epoch, language=language, stacked=stacked)

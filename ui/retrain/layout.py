@@ -4,7 +4,7 @@ import gradio as gr
 from models import registry
 from training import datasets
 from ui import i18n, settings
-from ui.retrain import report, runs
+from ui.retrain import report, runs, workers
 from ui.retrain.handlers import Handlers, controls_for
 from ui.state import AppState
 
@@ -90,7 +90,8 @@ def build(state: AppState, session: gr.State) -> dict:
         # preprocess=False: the values reach the handler as sent, and it checks each (gradio's own checks let
         # NaN through and answer a string or a null with a generic error)
         trained = train.click(handlers.train, inputs, [status, curves, scores, confusion, download, session],
-                              api_name="train", concurrency_limit=2, concurrency_id="train", preprocess=False)
+                              api_name="train", concurrency_limit=workers.SHARED_RUNS, concurrency_id="train",
+                              preprocess=False)  # every run in line shares the workers (ui/retrain/workers.py)
         train.click(None, None, None, js=SHOW_CURVES, api_name=False, queue=False)
         stop.click(handlers.stop, None, status, api_name="stop", queue=False)
         push.click(handlers.push_to_hub, [kind, repo, token, session], pushed, api_name="push_to_hub")

@@ -10,7 +10,7 @@ import math
 from i18n import Message
 from training.loop import FitResult, Progress
 from ui import i18n
-from ui.retrain.workers import MAX_RUN_SECONDS
+from ui.retrain.workers import MAX_RUN_SECONDS, WORKERS, Line
 
 T = i18n.Texts("report")
 NO_RESULT = Message("report.no_result")  # a run whose stream ended without a last word
@@ -36,13 +36,31 @@ def failed(message: Message, *, language: str = "en") -> str:
     return progress_html(T.say("failed", language, message=message.say(language)))
 
 
-def running(kind: str, p: Progress, *, language: str = "en") -> str:
-    """The status while training: epoch, batch and loss, and a bar for the whole run."""
+def running(kind: str, p: Progress, where: Line | None = None, *, language: str = "en") -> str:
+    """The status while training: epoch, batch and loss, a bar for the whole run, and where it stands in line."""
     done = (p.epoch - 1 + (p.batch / p.batches if p.batches else 1)) / p.epochs
     stage = "pretraining" if p.stage == "pretrain" else "running"
     text = T.say(stage, language, kind=kind.upper(), epoch=p.epoch, epochs=p.epochs) + (
         T.say("batch", language, batch=p.batch, batches=p.batches, loss=p.loss) if p.stats is None else "")
-    return progress_html(text, done)
+    return progress_html(text + (" · " + line(where, language=language) if where is not None else ""), done)
+
+
+def line(line: Line | None, *, language: str = "en") -> str:
+    """Where a run stands among the class's: its place, how many share the workers, and when it should finish."""
+    if line is None:
+        return ""
+    if line.seconds is None:
+        when = T.say("finish_unknown", language)
+    elif line.seconds < 90:
+        when = T.say("finish_seconds", language, seconds=max(5, 5 * round(line.seconds / 5)))
+    else:
+        when = T.say("finish_minutes", language, minutes=round(line.seconds / 60))
+    return T.say("line", language, place=line.place, runs=line.runs, workers=WORKERS, when=when)
+
+
+def waiting(kind: str, where: Line | None, *, language: str = "en") -> str:
+    """The status of a run in line that has not trained yet."""
+    return progress_html(T.say("waiting", language, kind=kind.upper()) + " " + line(where, language=language), 0)
 
 
 def finished(fit: FitResult, *, language: str = "en") -> str:

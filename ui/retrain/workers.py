@@ -1,28 +1,39 @@
 """Tab 3's work: retrain a model in a worker process and stream its progress.
 
-Training runs in a separate worker process at the lowest CPU priority, so it
+Training runs in separate worker processes at the lowest CPU priority, so it
 never holds the server's GIL or takes the CPU from students asking for
 predictions. Measured with `python -m benchmarks.load --pause 0.5 1.5` on 2
 cores and a predict handler stubbed to return constants (so only the retrain's
 interference shows): p95 round trip 380–710 ms with the retrain in a thread of
 the server, 170 ms with it in a worker process at nice 19, 100–155 ms with no
-retrain. A worker starts on first use (about 7 s: torch, the main module, which
-spawn imports, and the data set, which it keeps), serves one run at a time and
-is reused; the app's concurrency limit for training decides how many exist.
+retrain. A worker takes about 7 s to start (torch, the main module, which spawn
+imports, and the data set, which it keeps): the app starts its WORKERS at
+start-up (`WorkerPool.start`), not when the first student presses Train.
+
+A class shares them. Before, each worker trained one run after another: of 24
+students retraining the CNN at once, half waited over a minute and a half for
+their chart's first point and the last nearly four minutes, told nothing. Now
+every run in line goes to a worker at once (the one with the least work left)
+and the runs on a worker take turns between batches (`Turns`): new runs first
+until their first epoch is shown, then evenly, a session's second run behind
+everyone's first. The work is the same, so the class finishes when it did; each
+student is told their place and an estimated finish from the moment they press
+Train (`Line`), updated as the line moves.
 
 `WorkerPool.stream` sends a run to a worker and turns its reports into a
 generator of `Update`s. A run trains on the kind's data set, or on examples
 the caller passes (`data`). A worker says nothing in words: it reports numbers,
 and a failure as an i18n.Message (a key and its values) that the handler says
 in the language of the request it answers. A stop request (the Stop button, a
-cancelled API call, a closed tab) marks the run cancelled; the worker checks
-that before every batch, so training stops within a batch or two and the best
+cancelled API call, a closed tab) cancels the run; the worker checks that
+before every batch, so training stops within a batch or two and the best
 weights so far are kept. `StopRequests` remembers which runs each browser
 session has going.
 """
 import contextlib
 import copy
 import itertools
+import math
 import multiprocessing
 import os
 import queue
@@ -40,13 +51,21 @@ from training.datasets import MissingData, Split
 from training.loop import Progress, TrainingDiverged, pick_device
 from training.run import RunResult, load_data, train_model
 from training.settings import configs
-from ui.processes import idle_or_new
 from ui.retrain.confusion import cell_examples
 
+WORKERS = 2  # training processes; every run in line shares their time
 VAL_LIMIT = 2_000  # validation examples per epoch: enough for a curve, quick on a CPU
-MAX_RUN_SECONDS = 600  # one run's time on a worker: the tab's largest settings (a full CNN, ~25 min) stop here
+# seconds of turns one run may have on a worker (its own training time, not its wait): the tab's largest settings
+# (a full CNN, ~25 min) stop here
+MAX_RUN_SECONDS = 600
 POLL_SECONDS = 0.2  # how often a waiting stream looks at the stop request and the worker's health
 UPDATE_SECONDS = 0.25  # batch reports come faster than a browser wants them; epoch ends always go out
+LINE_SECONDS = 2.0  # a waiting run's place and estimate are sent again this often
+SLICE_SECONDS = 1.0  # a run's turn on its worker before the next run placed first takes it
+SHARED_RUNS = 32  # runs in line at once (the train event's concurrency limit): a class, one run each
+MAX_SESSIONS = 10_000  # sessions whose number of runs the pool remembers
+
+STOPPED = Message("report.not_started")  # a run stopped while in line, before it trained
 
 # The examples of a run: its splits ("train", "val", "test") and the vocabulary of a text kind (None for images), as
 # training.run.load_data gives them.
@@ -57,13 +76,14 @@ Examples = tuple[dict[str, Split], list[str] | None]
 class Update:
     """One step of a training run, as the UI needs it."""
 
-    state: str  # running | done | error
+    state: str  # waiting (in line, not trained yet) | running | done | error | stopped (while waiting)
     progress: Progress | None = None
     history: list = field(default_factory=list)
     best_epoch: int | None = None
     message: Message | None = None  # when error: why, for the handler to say
     result: RunResult | None = None  # when done
     cells: dict | None = None  # when done: the test examples of each confusion cell (ui/retrain/confusion.py)
+    line: "Line | None" = None  # when waiting or running: its place in line and estimated finish
 
 
 @dataclass
@@ -87,39 +107,161 @@ def dataset(kind: str) -> Examples:
     return _datasets[name]
 
 
-def serve(jobs, reports, cancelled) -> None:
-    """A worker process: train each (run id, kind, settings, data) from `jobs`, reporting (run id, report) to
-    `reports`.
-
-    A report is a Progress, then a Finished (its model on the CPU) or a Message (why it failed). Run `n` stops
-    before its next batch once `cancelled.value >= n`.
-    """
+def serve(jobs, reports) -> None:
+    """A worker process: each ("run", run id, kind, settings, data, order) from `jobs` trains in a thread of its own,
+    the runs taking turns (`Turns`); ("cancel", run id) stops one. Reports go to `reports` as (run id, report,
+    seconds of turns it has had): Progress, then a Finished (its model on the CPU) or a Message (why it failed)."""
     with contextlib.suppress(OSError):
         os.nice(19)  # predictions first: the OS gives this process only the CPU time nobody else wants
     torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))  # and one core stays free in any case
     app = multiprocessing.parent_process()
+    turns = Turns()
     while app.is_alive():  # a daemon ends with the app; this also ends it when the app was killed outright
         try:
-            run, kind, settings, data = jobs.get(timeout=POLL_SECONDS * 10)
+            arrived = [jobs.get(timeout=POLL_SECONDS * 10)]
         except queue.Empty:
             continue
-        reports.put((run, run_one(run, kind, settings, reports, cancelled, data)))
+        with contextlib.suppress(queue.Empty):  # and all that came with it: a run and its cancel, together
+            while True:
+                arrived.append(jobs.get_nowait())
+        started = [job[1:] for job in arrived if job[0] == "run"]
+        for run, *_, order in started:
+            turns.enter(run, order)
+        for job in arrived:
+            if job[0] == "cancel":
+                turns.cancel(job[1])
+        for run, kind, settings, data, _ in started:
+            def train_one(run=run, kind=kind, settings=settings, data=data):
+                reports.put((run, run_one(run, kind, settings, reports, turns, data), turns.attained(run)))
+                turns.forget(run)
+
+            threading.Thread(target=train_one, name=f"run-{run}", daemon=True).start()
 
 
-def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examples | None = None
-            ) -> Finished | Message:
-    """Train run `run` (see `train`), putting its progress on `reports`; return it Finished, or why it failed as a
-    Message: training.loss_diverged or training.val_diverged (TrainingDiverged's own), retrain.no_data, or
-    retrain.failed for anything else.
+class Turns:
+    """Whose turn it is to train in one worker process: runs take turns between batches instead of one after another.
 
-    It stops before the next batch once the run is cancelled, the app is gone, or MAX_RUN_SECONDS have passed (then
-    with stop_reason "time_limit", keeping the best weights so far, like a stop)."""
+    The run holding the turn keeps it for a slice of SLICE_SECONDS of training, then hands it to the run placed
+    first (`place`): a run of a session's first round before one of a later round (a student's second run waits
+    behind everyone's first), then a run that has not yet shown an epoch before one that has (each chart gets its
+    first point soon; among those, the earliest comes first), then the one whose last turn ended longest ago (round
+    robin). A cancelled run is served at once, to end. Only the holder computes: the others wait in `between`,
+    called before every batch (training.loop's `should_stop`), so the runs' work together is what it was one after
+    another.
+    """
+
+    def __init__(self, slice_seconds: float | None = None):
+        self.slice = SLICE_SECONDS if slice_seconds is None else slice_seconds
+        self._changed = threading.Condition()
+        self._runs: dict[int, dict] = {}  # run id: order (round, arrival), attained, pointed, cancelled
+        self._holder, self._since = None, 0.0
+
+    def enter(self, run: int, order: tuple = (0, 0)) -> None:
+        """Put `run` in line (`order`: its session's round, then when it came)."""
+        with self._changed:
+            self._runs.setdefault(run, dict(order=order, attained=0.0, pointed=False, cancelled=False,
+                                             last=0.0))
+
+    def take(self, run: int) -> None:
+        """Wait until it is `run`'s turn."""
+        with self._changed:
+            self.enter(run)
+            if self._holder is None:
+                self._hand(self._first())
+            self._changed.wait_for(lambda: self._holder == run)
+
+    def between(self, run: int) -> bool:
+        """Before a batch: hand the turn on when the slice is over (or a cancelled run waits) and another run is
+        placed first, and wait for it to come back. Whether `run` is cancelled."""
+        with self._changed:
+            share = self._runs[run]
+            now = time.monotonic()
+            over = now - self._since >= self.slice or any(
+                r["cancelled"] and not r.get("done") for r in self._runs.values())
+            if self._holder == run and over:
+                share["attained"] += now - self._since
+                share["last"] = now
+                self._since = now
+                self._hand(self._first())
+            self._changed.wait_for(lambda: self._holder == run)
+            return share["cancelled"]
+
+    def point(self, run: int) -> None:
+        """`run` has shown an epoch."""
+        with self._changed:
+            self._runs[run]["pointed"] = True
+
+    def cancel(self, run: int) -> None:
+        with self._changed:
+            if run in self._runs:
+                self._runs[run]["cancelled"] = True
+
+    def cancelled(self, run: int) -> bool:
+        with self._changed:
+            return self._runs[run]["cancelled"]
+
+    def attained(self, run: int) -> float:
+        """Seconds of turns `run` has had."""
+        with self._changed:
+            share = self._runs.get(run)
+            if share is None:
+                return 0.0
+            return share["attained"] + (time.monotonic() - self._since if self._holder == run else 0.0)
+
+    def leave(self, run: int) -> None:
+        """`run` is done with the turn: the next run takes it."""
+        with self._changed:
+            if self._holder == run:
+                self._runs[run]["attained"] += time.monotonic() - self._since
+            self._runs[run]["done"] = True
+            if self._holder == run:
+                self._hand(self._first())
+
+    def forget(self, run: int) -> None:
+        with self._changed:
+            self._runs.pop(run, None)
+
+    def _first(self) -> int | None:
+        waiting = {run: share for run, share in self._runs.items() if not share.get("done")}
+        return min(waiting, key=lambda run: self.place(waiting[run]), default=None)
+
+    @staticmethod
+    def place(share: dict) -> tuple:
+        round_, arrival = share["order"]
+        return not share["cancelled"], round_, share["pointed"], share["last"] if share["pointed"] else arrival
+
+    def _hand(self, run: int | None) -> None:
+        self._holder, self._since = run, time.monotonic()
+        self._changed.notify_all()
+
+
+def run_one(run: int, kind: str, settings: dict, reports, turns: Turns | None = None,
+            data: Examples | None = None) -> Finished | Message:
+    """Train run `run` (see `train`) in its turns (`turns`; alone when None), putting its progress on `reports`;
+    return it Finished, or why it failed as a Message: training.loss_diverged or training.val_diverged
+    (TrainingDiverged's own), retrain.no_data, retrain.failed for anything else, or STOPPED when it was cancelled
+    before its first turn.
+
+    It stops before the next batch once the run is cancelled, the app is gone, or it has had MAX_RUN_SECONDS of
+    turns (then with stop_reason "time_limit", keeping the best weights so far, like a stop)."""
     app = multiprocessing.parent_process()  # None when called in the app's own process, as tests do
-    deadline = time.monotonic() + MAX_RUN_SECONDS
+    turns = Turns() if turns is None else turns
+    turns.take(run)
+    if turns.cancelled(run):  # stopped while in line: nothing to train, load or score
+        turns.leave(run)
+        return STOPPED
+
+    def should_stop() -> bool:
+        cancelled = turns.between(run)
+        return cancelled or (app is not None and not app.is_alive()) or turns.attained(run) > MAX_RUN_SECONDS
+
+    def on_progress(progress: Progress) -> None:
+        if progress.stats is not None:
+            turns.point(run)
+        reports.put((run, progress, turns.attained(run)))
+
     try:
-        finished = train(kind, settings, lambda progress: reports.put((run, progress)),
-                         lambda: cancelled.value >= run or (app is not None and not app.is_alive())
-                         or time.monotonic() > deadline, data)
+        finished = train(kind, settings, on_progress, should_stop, data)
     except MissingData as error:  # the page names the data set; the server's log, its folder too
         print(f"warning: a {kind} run has no data: {error}", file=sys.stderr)
         return Message("retrain.no_data", {"what": error.what})
@@ -127,8 +269,10 @@ def run_one(run: int, kind: str, settings: dict, reports, cancelled, data: Examp
         return error.message
     except Exception as error:  # anything else still ends the run with a message, never a hang
         return Message("retrain.failed", {"error": f"{type(error).__name__}: {error}"})
+    finally:
+        turns.leave(run)
     finished.result.model = finished.result.model.to("cpu")
-    if finished.result.fit.stop_reason == "cancelled" and cancelled.value < run and time.monotonic() > deadline:
+    if finished.result.fit.stop_reason == "cancelled" and turns.attained(run) > MAX_RUN_SECONDS:
         finished.result.fit.stop_reason = "time_limit"  # stopped by the clock, not by its student
     return finished
 
@@ -156,57 +300,186 @@ def train(kind: str, settings: dict, on_progress, should_stop, data: Examples | 
 
 # ---- the server's side -----------------------------------------------------------------------------------------------
 
+@dataclass
+class Line:
+    """Where a run stands among the runs the workers share: its place (1 = next to finish its first epoch or
+    training first), how many runs there are, and the seconds until it is estimated to finish (None until the
+    workers have measured a run of its kind)."""
+
+    place: int
+    runs: int
+    seconds: float | None
+
+
+@dataclass
+class Ticket:
+    """What the server knows of a run it sent to a worker."""
+
+    run: int
+    worker: "Worker"
+    kind: str
+    order: tuple  # (round, arrival), as Turns places it
+    batch_size: int
+    batches: int | None  # of the whole fit, when known
+    done: int = 0  # batches trained
+    attained: float = 0.0  # seconds of turns
+    pointed: bool = False  # an epoch has been reported
+
+
 class Worker:
-    """A training process and its three channels: runs in, reports out, and the highest cancelled run id."""
+    """A training process, its channels (jobs in, reports out) and a thread that hands each report to its run."""
 
     def __init__(self):
         context = multiprocessing.get_context("spawn")  # never fork a threaded server
         self.jobs, self.reports = context.Queue(), context.Queue()
-        self.cancelled = context.Value("q", 0, lock=False)  # one aligned 64-bit word: written whole
-        self.process = context.Process(target=serve, args=(self.jobs, self.reports, self.cancelled),
-                                       name="retrain", daemon=True)  # dies with the app
+        self.process = context.Process(target=serve, args=(self.jobs, self.reports), name="retrain",
+                                       daemon=True)  # dies with the app
         self.process.start()
         with contextlib.suppress(OSError):  # low priority from its first instruction, imports included
             os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+        self.inboxes: dict[int, queue.SimpleQueue] = {}
+        self._lock = threading.Lock()
+        threading.Thread(target=self._deliver, name="retrain-reports", daemon=True).start()
+
+    def inbox(self, run: int) -> queue.SimpleQueue:
+        with self._lock:
+            return self.inboxes.setdefault(run, queue.SimpleQueue())
+
+    def close(self, run: int) -> None:
+        with self._lock:
+            self.inboxes.pop(run, None)
+
+    def _deliver(self) -> None:
+        while self.process.is_alive():
+            try:
+                run, report, attained = self.reports.get(timeout=POLL_SECONDS * 5)
+            except (queue.Empty, OSError, EOFError, ValueError):
+                continue
+            with self._lock:
+                inbox = self.inboxes.get(run)
+            if inbox is not None:  # else the end of a run whose browser stopped waiting for it
+                inbox.put((report, attained))
 
 
 class WorkerPool:
-    """The app's training processes: started on first use, reused, replaced when one dies."""
+    """The app's WORKERS training processes, shared by every run at once: a run goes to the process with the least
+    work left, where it takes turns with the others (Turns); each run is told its place in line and an estimated
+    finish (`line`)."""
 
-    def __init__(self):
-        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+    def __init__(self, workers: int | None = None):
+        self.size = WORKERS if workers is None else workers
+        self._workers: list[Worker] = []
+        self._tickets: dict[int, Ticket] = {}
+        self._rounds: dict[str, int] = {}  # runs each session has started (the newest sessions kept)
+        self._pace: dict[str, float] = {}  # seconds of turns per training example, by kind, as last measured
         self._run_ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def _take(self) -> Worker:
-        return idle_or_new(self._idle, Worker)
+    def start(self) -> None:
+        """Start the processes now (each takes seconds to import torch), not when the first student presses Train."""
+        with self._lock:
+            self._alive()
 
-    def stream(self, kind: str, settings: dict, stop: threading.Event, *, data: Examples | None = None
-               ) -> Iterator[Update]:
-        """Train in a worker process, on `data` when given (see `train`), else on the kind's data set; yield an Update
-        per epoch, at most one per UPDATE_SECONDS within an epoch, and a last one: done, or error with its Message
-        (see run_one; retrain.ended when the process died)."""
-        worker = self._take()
+    def _alive(self) -> list[Worker]:
+        self._workers = [w for w in self._workers if w.process.is_alive()]
+        while len(self._workers) < self.size:
+            self._workers.append(Worker())
+        return self._workers
+
+    def _admit(self, kind: str, settings: dict, session: str | None) -> Ticket:
         with self._lock:
             run = next(self._run_ids)
-        worker.jobs.put((run, kind, settings, data))
+            round_ = self._rounds.get(session, 0) if session is not None else 0
+            if session is not None:
+                self._rounds[session] = round_ + 1
+                if len(self._rounds) > MAX_SESSIONS:
+                    del self._rounds[next(iter(self._rounds))]
+            batch_size = int(settings.get("batch_size", 128))
+            subset = settings.get("subset") or registry.get(kind).retrain_subset
+            batches = int(settings.get("epochs", 1)) * math.ceil(subset / batch_size)
+            work = {w: self._left(w) for w in self._alive()}
+            worker = min(work, key=lambda w: (work[w], sum(t.worker is w for t in self._tickets.values())))
+            ticket = self._tickets[run] = Ticket(run, worker, kind, (round_, run), batch_size, batches)
+            return ticket
+
+    def _left(self, worker: Worker | None, upto: float | None = None) -> float:
+        """Seconds of work the runs on `worker` have left (each counted up to `upto` when given)."""
+        total = 0.0
+        for ticket in self._tickets.values():
+            if worker is None or ticket.worker is worker:
+                left = self._remaining(ticket) or 0.0
+                total += left if upto is None else min(left, upto)
+        return total
+
+    def _remaining(self, ticket: Ticket) -> float | None:
+        pace = (ticket.attained / (ticket.done * ticket.batch_size) if ticket.done
+                else self._pace.get(ticket.kind))
+        if pace is None or ticket.batches is None:
+            return None
+        return max(0, ticket.batches - ticket.done) * ticket.batch_size * pace
+
+    def line(self, run: int) -> Line:
+        """Where `run` stands (see Line): its place among every run (those of a session's first round first, then
+        those that have not shown an epoch, in the order they came, as Turns serves them; then those that have, by
+        the work they have left), and its finish estimated as if its worker shared its time evenly (each other run
+        on it delays this one by as much of its own work as this one has left, or all of it when it has less)."""
+        with self._lock:
+            ticket = self._tickets[run]
+
+            def order(t: Ticket) -> tuple:
+                return t.order[0], t.pointed, (self._remaining(t) or 0.0) if t.pointed else t.order[1]
+
+            place = 1 + sum(order(t) < order(ticket) for t in self._tickets.values() if t is not ticket)
+            left = self._remaining(ticket)
+            seconds = None if left is None else self._left(ticket.worker, upto=left)
+            return Line(place, len(self._tickets), seconds)
+
+    def _measured(self, ticket: Ticket, report, attained: float) -> None:
+        with self._lock:
+            ticket.attained = attained
+            if isinstance(report, Progress) and report.stage == "fit" and report.batches:
+                ticket.batches = report.epochs * report.batches
+                ticket.done = (report.epoch - 1) * report.batches + report.batch
+                ticket.pointed = ticket.pointed or report.stats is not None
+                self._pace[ticket.kind] = attained / (ticket.done * ticket.batch_size)
+            elif isinstance(report, Progress) and report.stats is not None:
+                ticket.pointed = True
+
+    def stream(self, kind: str, settings: dict, stop: threading.Event, *, data: Examples | None = None,
+               session: str | None = None) -> Iterator[Update]:
+        """Train in a worker process, on `data` when given (see `train`), else on the kind's data set; yield an Update
+        as soon as the run is in line (waiting, with its Line), then one per epoch, at most one per UPDATE_SECONDS
+        within an epoch, one at least every LINE_SECONDS while its place or estimate may have moved, and a last one:
+        done, or error with its Message (see run_one; retrain.ended when the process died). `session`: whose run
+        it is (a session's later runs wait behind everyone's first)."""
+        ticket = self._admit(kind, settings, session)
+        run, worker = ticket.run, ticket.worker
+        inbox = worker.inbox(run)
+        worker.jobs.put(("run", run, kind, settings, data, ticket.order))
         history: list = []
-        best, last_sent = None, 0.0
+        best, last_sent, progress, cancelled = None, 0.0, None, False
         try:
+            yield Update("waiting", line=self.line(run))
+            last_sent = time.monotonic()
             while True:
-                if stop.is_set():
-                    worker.cancelled.value = run
+                if stop.is_set() and not cancelled:
+                    worker.jobs.put(("cancel", run))
+                    cancelled = True
                 try:
-                    report_run, report = worker.reports.get(timeout=POLL_SECONDS)
+                    report, attained = inbox.get(timeout=POLL_SECONDS)
                 except queue.Empty:
                     if not worker.process.is_alive():
                         yield Update("error", None, list(history), best,
                                      Message("retrain.ended", {"code": worker.process.exitcode}))
                         return
+                    if time.monotonic() - last_sent >= LINE_SECONDS:
+                        last_sent = time.monotonic()
+                        yield Update("running" if progress else "waiting", progress, list(history), best,
+                                     line=self.line(run))
                     continue
-                if report_run != run:
-                    continue  # the end of an earlier run that its browser stopped waiting for
+                self._measured(ticket, report, attained)
                 if isinstance(report, Progress):
+                    progress = report
                     if report.stats is not None:
                         history.append(report.stats)
                         if report.stats.best:
@@ -214,9 +487,9 @@ class WorkerPool:
                     elif time.monotonic() - last_sent < UPDATE_SECONDS:
                         continue
                     last_sent = time.monotonic()
-                    yield Update("running", report, list(history), best)
+                    yield Update("running", report, list(history), best, line=self.line(run))
                 elif isinstance(report, Message):
-                    yield Update("error", None, list(history), best, report)
+                    yield Update("stopped" if report == STOPPED else "error", None, list(history), best, report)
                     return
                 else:
                     # What crossed the queue lives in shared memory, each tensor holding file descriptors (16 for a
@@ -227,11 +500,12 @@ class WorkerPool:
                                  cells=finished.cells)
                     return
         finally:
-            # A closed generator (cancelled call, closed tab) cancels the run; the worker finishes it within a
-            # batch and then takes the next run it is given, so it goes back to the pool at once.
-            worker.cancelled.value = run
-            if worker.process.is_alive():
-                self._idle.put(worker)
+            # A closed generator (cancelled call, closed tab) cancels the run: its worker ends it at its next batch.
+            if not cancelled:
+                worker.jobs.put(("cancel", run))
+            worker.close(run)
+            with self._lock:
+                self._tickets.pop(run, None)
 
 
 class StopRequests:
