@@ -213,14 +213,9 @@ def measure_adapting(args) -> int:
             rest = [d for i, d in enumerate(mine) if i not in set(taught)]
             pixels = pendigits.replay([d.strokes for d in rest] * 2, 100 + seed, "pad")
             labels = np.array([d.label for d in rest] * 2)
-            began = time.perf_counter()
-            adapted = {}
-            for kind, model in shipped.items():
-                recipe = adapt.RECIPES[kind]
-                x, y = adapt.examples([mine[i].strokes for i in taught], [mine[i].label for i in taught],
-                                      recipe.copies, seed=recipe.seed)
-                adapted[kind], _ = adapt.adapt(model, x, y, recipe, replay)
-            seconds.append(time.perf_counter() - began)
+            adapted, took = adapt.adapt_each(shipped, [mine[i].strokes for i in taught],
+                                             [mine[i].label for i in taught], replay)
+            seconds.append(took)
             for kind, model in shipped.items():
                 counts = errors[kind].setdefault(writer, [0, 0, 0])
                 counts[0] += round((1 - accuracy(model, pixels, labels)) * len(labels))

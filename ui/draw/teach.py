@@ -2,7 +2,7 @@
 the DNN and the CNN to the kept drawings, show what was gained and what it cost, and undo it.
 
 `adapt_digits` holds back every HOLD_BACK_EVERY-th kept drawing, adapts copies of the
-models that answer the session (training/adapt.py: the measured recipes, RECIPES) to the
+models that answer the session (training/adapt.py `adapt_each`, the measured recipes) to the
 others, and measures both models before and after on the held-back drawings and on
 MNIST_CHECK MNIST test digits. The adapted copies then answer that session's drawings
 (ui/state.py `AppState.model`); "use the shipped models again" drops them.
@@ -17,7 +17,7 @@ import gradio as gr
 import torch
 
 from ink import strokes
-from training.adapt import RECIPES, REPLAY_EXAMPLES, adapt, examples
+from training.adapt import REPLAY_EXAMPLES, adapt_each, examples
 from training.datasets import Split
 from training.datasets.mnist import load_mnist
 from training.loop import predict
@@ -104,26 +104,22 @@ class Teach:
         data = mnist_digits()
         x_held, y_held = examples([k.strokes for k in held], [k.label for k in held], 1)
         replay = (data["replay"].inputs[0], data["replay"].labels) if data["replay"] is not None else None
-        figures = {"learnt_from": len(learn), "held_back": len(held), "mnist_digits": 0, "seconds": 0.0, "models": {}}
-        adapted = {}
-        for kind in DIGIT_KINDS:
-            base = self.state.unadapted(kind, request)
-            if base is None:
-                continue
-            recipe = RECIPES[kind]
-            x, y = examples([k.strokes for k in learn], [k.label for k in learn], recipe.copies, seed=recipe.seed)
-            model, seconds = adapt(base, x, y, recipe, replay)
-            adapted[kind] = Adapted(model, base)
-            figures["seconds"] += seconds
-            entry = {"held_back": [accuracy(base, x_held, y_held), accuracy(model, x_held, y_held)]}
-            if data["test"] is not None:
-                test = data["test"]
+        bases = {kind: self.state.unadapted(kind, request) for kind in DIGIT_KINDS}
+        bases = {kind: base for kind, base in bases.items() if base is not None}
+        if not bases:
+            raise gr.Error(T.say("no_model", language), print_exception=False)
+        models, seconds = adapt_each(bases, [k.strokes for k in learn], [k.label for k in learn], replay)
+        figures = {"learnt_from": len(learn), "held_back": len(held), "mnist_digits": 0, "seconds": seconds,
+                   "models": {}}
+        test = data["test"]
+        for kind, base in bases.items():
+            entry = {"held_back": [accuracy(base, x_held, y_held), accuracy(models[kind], x_held, y_held)]}
+            if test is not None:
                 entry["mnist"] = [accuracy(base, test.inputs[0], test.labels),
-                                  accuracy(model, test.inputs[0], test.labels)]
+                                  accuracy(models[kind], test.inputs[0], test.labels)]
                 figures["mnist_digits"] = len(test)
             figures["models"][kind] = entry
-        if not adapted:
-            raise gr.Error(T.say("no_model", language), print_exception=False)
+        adapted = {kind: Adapted(models[kind], base) for kind, base in bases.items()}
         self.state.taught.put_adapted(key, adapted, figures)
         return report(figures, language), figures
 
