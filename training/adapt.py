@@ -16,7 +16,10 @@ that 20 drawings cannot spare; the loop below is a few lines of the same shape.
 
 The recipe's figures — which layers, how many steps, what learning rate, and
 whether replayed MNIST digits are needed — were measured on the held-out pen-digit
-writers by benchmarks/handwriting.py (`--adapt`); its docstring holds them.
+writers by benchmarks/handwriting.py (`--adapt`); its docstring holds them. In short:
+replayed MNIST digits in every batch are what keeps MNIST accuracy (without them the
+DNN lost 0.44 points; a pull towards the starting weights did not help), and the
+layers after the features learn a writer's habits as well as the whole network did.
 """
 import copy
 import threading
