@@ -10,10 +10,11 @@ MNIST_CHECK MNIST test digits. The adapted copies then answer that session's dra
 It runs in the server's process, one adaptation at a time (its event's concurrency
 limit is 1, and the app's torch runs one thread), its own pool of the queue ("adapt",
 limited per session and address by ui/guard.py), so the digit answers of other students
-keep theirs. Measured in one process on the 2-core machine while other jobs loaded it
-(load average 14–16): predictions p50 101 ms / p95 292 ms alone, 146 / 717 ms beside
-adaptations running back to back; one adaptation to 20 kept drawings took 28 s there,
-MNIST checks included (the training worker pool was not used: it trains a kind from
+keep theirs. Measured in one process on the 2-core machine, predictions (the whole
+predict_digit handler) beside adaptations running back to back: p50 10 → 25 ms, p95
+12 → 34 ms, and one adaptation to 20 kept drawings took 3.0 s, its MNIST checks included
+(load average 2–4); while other jobs loaded it (14–16): p50 101 → 146 ms, p95 292 → 717 ms,
+an adaptation 28 s (the training worker pool was not used: it trains a kind from
 scratch on its data set, and adapting starts from this session's model).
 """
 import threading
