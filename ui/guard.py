@@ -11,9 +11,10 @@ Three layers, each named in the README's "Limits" section:
 - `cap_queue`, around gradio's Queue.push (the one door every event goes through, the page's and the API's): a
   request whose data has the wrong number of values is refused without echoing them (one that leaves out inputs
   at the end that have initial values gets those, as gradio_client sends them); a session may have one
-  training and one lesson run waiting or running (PER_SESSION); one address may have PER_ADDRESS of each waiting
-  (a client invents sessions at will); and each pool of events has its own bound on waiting events (WAITING), so a
-  flood of slow lessons fills at most the lessons' line, never the one digits wait in.
+  training, one lesson run and one adaptation to its handwriting (tab 1) waiting or running (PER_SESSION); one
+  address may have PER_ADDRESS of each waiting (a client invents sessions at will); and each pool of events has
+  its own bound on waiting events (WAITING), so a flood of slow lessons fills at most the lessons' line, never
+  the one digits wait in.
 - `guard_handlers`, around Blocks.process_api: lone surrogates in any text become U+FFFD before a handler sees
   them; a handler's own refusal (gr.Error) is answered without a traceback
   in the log; a value a control cannot take (gradio's ComponentProcessingError) is answered naming the control;
@@ -40,14 +41,15 @@ from ui.state import address, client_of
 T = i18n.Texts("guard")
 
 MAX_BODY = 2 * MAX_VALUE_CHARS + 64 * 1024  # bytes: a drawing (JSON-escaped at most twice over) and its envelope
-PER_SESSION = {"train": 1, "lessons": 1}  # events one session may have waiting or running, by concurrency pool
+# events one session may have waiting or running, by concurrency pool
+PER_SESSION = {"train": 1, "lessons": 1, "adapt": 1}
 # waiting events of each pool from one address (sessions are the client's to invent): a classroom on its own
 # network has an address per student; thirty behind one school address share these, each still one at a time
-PER_ADDRESS = {"train": 16, "lessons": 24}
-WAITING = {"train": 32, "lessons": 64}  # waiting events of each pool, all addresses together
+PER_ADDRESS = {"train": 16, "lessons": 24, "adapt": 16}
+WAITING = {"train": 32, "lessons": 64, "adapt": 32}  # waiting events of each pool, all addresses together
 # runs one address may start, by pool: a burst (a class behind one address pressing Run in the same minute), then
 # so many a second
-RATE = {"train": (60, 3.0), "lessons": (60, 3.0)}
+RATE = {"train": (60, 3.0), "lessons": (60, 3.0), "adapt": (60, 3.0)}
 # sessions one address may open: a burst, then so many a second. A class behind one school address opens thirty
 # as the lesson starts and one with each reload; every flood of issue #20 invented a session per request (gradio's
 # simple API makes one per call), and each request gradio answers costs its one Python thread 25-60 ms, so one

@@ -7,6 +7,7 @@ Each tab's handlers (ui/<tab>/handlers.py) hold one `AppState`; tests build one 
 import gradio as gr
 
 from ui.board.store import Board
+from ui.draw.taught import Taught
 from ui.history import RunHistory
 from ui.lessons.runner import LessonPool
 from ui.lessons.shared import Shared
@@ -36,13 +37,13 @@ def client_of(request: gr.Request | None) -> str:
 
 class AppState:
     """The shipped models by kind, why any failed to load (a reason without paths, by kind), the training
-    workers, the stop requests, the models students retrained, their run history, the class boards and the
-    lessons' processes."""
+    workers, the stop requests, the models students retrained, their run history, the class boards, the
+    lessons' processes and the taught drawings."""
 
     def __init__(self, shipped: dict, load_errors: dict[str, str] | None = None, workers: WorkerPool | None = None,
                  stops: StopRequests | None = None, retrained: RetrainedModels | None = None,
                  history: RunHistory | None = None, board: Board | None = None, lessons=None,
-                 sessions: Sessions | None = None):
+                 sessions: Sessions | None = None, taught: Taught | None = None):
         self.shipped, self.load_errors = shipped, load_errors or {}
         self.workers = WorkerPool() if workers is None else workers
         self.stops = StopRequests() if stops is None else stops
@@ -53,9 +54,18 @@ class AppState:
         # give a runner.InProcess
         self.lessons = Shared(LessonPool()) if lessons is None else lessons
         self.sessions = SESSIONS if sessions is None else sessions  # the ids pages resume, their locks (ui/sessions.py)
+        self.taught = Taught() if taught is None else taught  # tab 1's taught drawings (ui/draw/taught.py)
 
     def model(self, kind: str, request: gr.Request | None):
-        """The model of `kind` that answers this browser session: its own retrained one, else the shipped one."""
+        """The model of `kind` that answers this browser session: its adaptation to the session's handwriting (tab
+        1), else its own retrained one, else the shipped one."""
+        base = self.unadapted(kind, request)
+        adapted = self.taught.model(session_of(request), kind, base)
+        return base if adapted is None else adapted
+
+    def unadapted(self, kind: str, request: gr.Request | None):
+        """The session's retrained model of `kind`, else the shipped one: what tab 1 adapts, and answers with after
+        "use the shipped models again"."""
         entry = self.retrained.get(session_of(request), kind)
         return entry.model if entry is not None else self.shipped.get(kind)
 

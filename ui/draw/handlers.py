@@ -30,6 +30,8 @@ class Handlers:
         self.state = state
 
     def _origin(self, kind: str, request: gr.Request | None, language: str = "en") -> str:
+        if self.state.model(kind, request) is not self.state.unadapted(kind, request):
+            return T.say("adapted", language)
         return T.say("retrained" if self.state.is_retrained(kind, request) else "shipped", language)
 
     def predict_digit(self, drawing, session, request: gr.Request = None):

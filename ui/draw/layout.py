@@ -10,11 +10,13 @@ from ui import i18n
 from ui.draw import examples
 from ui.draw.handlers import DRAW_PROMPT, Handlers
 from ui.draw.pad import pad
+from ui.draw.teach import Teach
 from ui.state import AppState
 
 T = i18n.Texts("draw")
 UPLOAD_TITLE = T["upload"]
 SALIENCY_TEXT = T["saliency"]
+TEACH = i18n.Texts("teach")
 
 CSS = """
 .caption-row p { font-size: 0.85em; color: var(--body-text-color-subdued); text-align: center; }
@@ -50,6 +52,21 @@ def build(state: AppState, session: gr.State) -> None:
                 with gr.Accordion(UPLOAD_TITLE, open=False):
                     image = gr.Image(label=T["image"],
                                      type="filepath", sources=["upload", "clipboard"], height=200, elem_id="upload")
+                with gr.Accordion(TEACH["title"], open=False, elem_id="teach"):
+                    gr.Markdown(TEACH["intro"])
+                    # the digit a button stands for reaches the handler through this hidden number (set in the page)
+                    label = gr.Number(visible=False, precision=None, label=TEACH["label"])
+                    gr.Markdown(TEACH["really"])
+                    with gr.Row(elem_id="teach-digits"):
+                        digit_buttons = [gr.Button(str(d), size="sm", min_width=40, elem_id=f"teach-{d}")
+                                         for d in range(10)]
+                    kept = gr.Number(0, label=TEACH["kept_label"], interactive=False, elem_id="teach-kept")
+                    taught = gr.Markdown(elem_id="teach-status")
+                    with gr.Row():
+                        adapt = gr.Button(TEACH["adapt"], variant="primary", elem_id="teach-adapt")
+                        undo = gr.Button(TEACH["undo"], elem_id="teach-undo")
+                    adapted = gr.Markdown(elem_id="teach-report")
+                    figures = gr.JSON(visible=False)
         with gr.Row():
             with gr.Column(scale=2):
                 gr.Markdown(T["seen"])
@@ -74,6 +91,17 @@ def build(state: AppState, session: gr.State) -> None:
                 return gr.update(), *handlers.predict_digit("", session, request)
             value = examples.pad_value(digit)
             return value, *handlers.predict_digit(value, session, request)
+
+        teach = Teach(state)
+        for digit, button in enumerate(digit_buttons):
+            # the page sends the button's digit; the API takes (drawing, label) as they are
+            button.click(teach.teach_digit, [drawing, label], [kept, taught], js=f"(d, l) => [d, {digit}]",
+                         api_name="teach_digit" if digit == 0 else False, **common)
+        adapt.click(teach.adapt_digits, None, [adapted, figures], api_name="adapt_digits", concurrency_limit=1,
+                    concurrency_id="adapt").then(handlers.predict_digit, [drawing, session], outputs, api_name=False,
+                                                 **common)
+        undo.click(teach.use_shipped, None, adapted, api_name="use_shipped_digits", **common).then(
+            handlers.predict_digit, [drawing, session], outputs, api_name=False, **common)
 
         # always_last: arrowing along the examples answers the one the student stops on
         example.input(show_example, [example, session], [drawing, *outputs], api_name=False,
