@@ -120,9 +120,10 @@ def run(examples: int = DEFAULTS["examples"], epochs: int = DEFAULTS["epochs"], 
         data_splits, vocab = splits("sst2"), vocabulary()
         train = data_splits["train"].sample(examples, seed)
     val = data_splits["val"]
-    known = {p.text: p for p in probes(language)}
-    readers = [known[line].label if line in known else None for line in lines]  # a reader's, for a probe
-    turns = [line in known and known[line].contrast != "plain" for line in lines]  # a negation or a contrast
+    known = {p.text.lower(): p for p in probes(language)}
+    found = [known.get(line.lower()) for line in lines]
+    readers = [p.label if p else None for p in found]  # a reader's label, where the line is a probe
+    turns = [bool(p) and p.contrast != "plain" for p in found]  # a probe that turns on a negation or a contrast
     rows, traces, tokens = {}, {}, []
     for cell in CELLS:
         kind = cell if data == "sst2" else f"{cell}-ko"
@@ -140,8 +141,8 @@ def run(examples: int = DEFAULTS["examples"], epochs: int = DEFAULTS["epochs"], 
                           seconds=sum(s.seconds for s in result.history) / len(result.history))
         tokens = [read(model, line, data) for line in lines]
         traces[cell] = [prefix_trace(model, t).tolist() if t else [] for t in tokens]
-        yield Result({"cell": cell, "rows": dict(rows), "traces": dict(traces), "probes": tokens}, clock(),
-                     done=False)
+        yield Result({"cell": cell, "rows": dict(rows), "traces": dict(traces), "probes": tokens, "lines": lines},
+                     clock(), done=False)
     yield Result({"rows": rows, "traces": traces, "probes": tokens, "lines": lines, "readers": readers, "own": own,
                   "turns": turns,
                   "examples": len(train), "epochs": epochs, "n_val": len(val), "data": data,
@@ -165,7 +166,7 @@ def _negative_share(train, vocab: list[str]) -> tuple[int, float] | None:
 def show(result: Result, language: str = "en") -> Shown:
     v = result.values
     rows, traces, probes = v["rows"], v["traces"], v["probes"]
-    pictures = (bars(rows, language=language), trace_figure(probes, traces, language=language))
+    pictures = (bars(rows, language=language), trace_figure(v["lines"], probes, traces, language=language))
     if not result.done:
         return Shown(T.say("trained", language, cell=v["cell"].upper()), pictures)
     return Shown(summary(v, language=language), pictures)
@@ -255,14 +256,17 @@ def bars(rows: dict, *, language: str = "en") -> go.Figure:
     return layout(fig, 300)
 
 
-def trace_figure(probes: list[list[str]], traces: dict, *, language: str = "en") -> go.Figure:
-    fig = make_subplots(rows=1, cols=len(probes), subplot_titles=[" ".join(t) for t in probes], shared_yaxes=True)
+def trace_figure(lines: list[str], probes: list[list[str]], traces: dict, *, language: str = "en") -> go.Figure:
+    """One panel per sentence (titled with the sentence as written), P(positive) after each of its tokens."""
+    fig = make_subplots(rows=1, cols=len(probes), subplot_titles=lines, shared_yaxes=True)
     for col, tokens in enumerate(probes, start=1):
         for cell, per_sentence in traces.items():
             fig.add_trace(go.Scatter(x=list(range(len(tokens))), y=per_sentence[col - 1], mode="lines+markers",
                                      name=cell.upper(), legendgroup=cell, showlegend=col == 1,
                                      **styled(cell)), row=1, col=col)
-        fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=tokens, row=1, col=col)
+        # a Korean piece that continues a word is shown as written ("##는" as "는")
+        fig.update_xaxes(tickvals=list(range(len(tokens))), ticktext=[korean.display(t) for t in tokens],
+                         row=1, col=col)
         fig.add_hline(y=0.5, line=dict(color="#9ca3af", dash="dash"), row=1, col=col)
     fig.update_yaxes(range=[0, 1], row=1, col=1, title_text=T.say("so_far", language))
     return layout(fig, 340, T.say("trace_title", language))

@@ -35,6 +35,7 @@ FIT_FLAGS = {  # the FitConfig fields the command line sets, with their meaning
     "seed": "random seed for weights, batch order and the subset",
     "pretrain_epochs": "text: epochs of language-model pretraining before training the classifier",
     "adversarial": "text: size of the adversarial push on the embeddings while training (0: off)",
+    "by_length": "text: batches of sentences of one length (no padding to step through)",
 }
 DATA_HELP = "folder holding MNIST/, sst2/ and nsmc/ (default: $DATA_DIR, else ./data)"
 
@@ -66,6 +67,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                                         "(default: auto)")
         p.add_argument("--data-dir", help=DATA_HELP)
         p.add_argument("--out", help=f"checkpoint folder to write (default: runs/{kind.name})")
+        if kind.other_datasets:
+            p.add_argument("--dataset", choices=(kind.dataset, *kind.other_datasets), default=kind.dataset,
+                           help=f"what to train on (default: {kind.dataset}); validation and test are the same")
         p.add_argument("--dev-only", action="store_true",
                        help="leave the test set unread: for runs compared on the dev set; score the one chosen "
                             "once with `evaluate --record`")
@@ -87,7 +91,8 @@ def train_command(args: argparse.Namespace) -> int:
     kind, device = args.command, pick_device(args.device)
     seed = fit_defaults(kind).seed if args.seed is None else args.seed
     try:
-        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device)
+        dataset = getattr(args, "dataset", None)  # only kinds with other_datasets have the flag
+        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device, dataset=dataset)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

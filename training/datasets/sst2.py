@@ -76,10 +76,10 @@ def load_sst2_phrases(path: str | None = None, vocab: list[str] | None = None,
                       min_freq: int | None = None) -> tuple[dict[str, Split], list[str]]:
     """SST-2 trained on its labelled phrases: train from train-phrases.txt, val and test the sentences of
     dev.txt and test.txt; the vocabulary (unless given) the words seen in at least `min_freq` training phrases."""
-    if not (data_dir(path) / "sst2" / PHRASES_FILE).exists():
-        raise missing("SST-2's training phrases", data_dir(path) / "sst2",
-                      f"{PHRASES_FILE} is not downloaded automatically")
-    folder = sst2_folder(path)
+    folder = sst2_folder(path)  # the dev and test sentences first, fetched as load_sst2 fetches them
+    if not (folder / PHRASES_FILE).exists():
+        raise missing(f"{PHRASES_FILE} (SST-2's labelled training phrases)", folder,
+                      "it is not downloaded automatically")
     parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
     parsed["train"] = read_sst2_file(folder / PHRASES_FILE)
     return _encoded(parsed, vocab or build_vocab(parsed["train"][0], min_freq=min_freq or PHRASES_MIN_FREQ))
