@@ -201,7 +201,7 @@ def agrees(text: str, values: dict) -> None:
             if readers[i] is not None:
                 right = (end > 0.5) == (readers[i] == 1)
                 assert f"{end:.2f} {'✓' if right else '✗'}" in row
-    misread = [line for i, line in enumerate(lines) if readers[i] is not None
+    misread = [line for i, line in enumerate(lines) if values["turns"][i]  # a negation or a contrast
                and any((traces[c][i][-1] > 0.5) != (readers[i] == 1) for c in rows)]
     for line in misread:
         assert f"*{line}* (" in text
@@ -213,6 +213,7 @@ def agrees(text: str, values: dict) -> None:
 @pytest.mark.data
 @pytest.mark.parametrize("settings", [
     dict(examples=200, epochs=1, size=8),  # every control at its low end
+    dict(examples=200, epochs=5, size=8, sentences="Bad\nnot bad\nnothing new\nslow at first, but worth it"),
     dict(examples=300, epochs=1, size=128, bidirectional=True),  # the largest size, both ways
     dict(examples=6_920, epochs=1, size=8, sentences="bad\nnot bad"),  # all the sentences: no small-data note
 ])
