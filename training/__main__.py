@@ -70,6 +70,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if kind.other_datasets:
             p.add_argument("--dataset", choices=(kind.dataset, *kind.other_datasets), default=kind.dataset,
                            help=f"what to train on (default: {kind.dataset}); validation and test are the same")
+        if "sst2-phrases" in (kind.dataset, *kind.other_datasets):
+            p.add_argument("--min-freq", type=int, help="the vocabulary: words seen in at least this many training "
+                                                        "sentences or phrases (default: 2)")
         p.add_argument("--dev-only", action="store_true",
                        help="leave the test set unread: for runs compared on the dev set; score the one chosen "
                             "once with `evaluate --record`")
@@ -92,7 +95,8 @@ def train_command(args: argparse.Namespace) -> int:
     seed = fit_defaults(kind).seed if args.seed is None else args.seed
     try:
         dataset = getattr(args, "dataset", None)  # only kinds with other_datasets have the flag
-        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device, dataset=dataset)
+        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device, dataset=dataset,
+                                  min_freq=getattr(args, "min_freq", None))
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -24,18 +24,19 @@ from training.pretrain import pretrain
 
 
 def load_data(kind: str, data_dir: str | None = None, subset: int | None = None, seed: int = 0,
-              device: torch.device | str = "cpu", vocab: list[str] | None = None, dataset: str | None = None
-              ) -> tuple[dict[str, Split], list[str] | None]:
+              device: torch.device | str = "cpu", vocab: list[str] | None = None, dataset: str | None = None,
+              min_freq: int | None = None) -> tuple[dict[str, Split], list[str] | None]:
     """The train/val/test splits of `kind`'s dataset (or of `dataset`, one of its `other_datasets`) on `device`,
     each cut to a random `subset` if given.
 
     Text is encoded with `vocab` when given (a trained model's own), else with a
-    vocabulary built from the training sentences, which is returned.
+    vocabulary built from the training sentences (SST-2: of the words seen at least `min_freq` times, when given),
+    which is returned.
     """
     entry = registry.get(kind)
     if dataset is not None and dataset not in (entry.dataset, *entry.other_datasets):
         raise ValueError(f"{kind} trains on {', '.join((entry.dataset, *entry.other_datasets))}, not {dataset!r}")
-    splits, vocab = LOADERS[dataset or entry.dataset](data_dir, vocab)
+    splits, vocab = LOADERS[dataset or entry.dataset](data_dir, vocab, **({"min_freq": min_freq} if min_freq else {}))
     splits = {name: split.sample(subset, seed).to(device) for name, split in splits.items()}
     return splits, vocab
 
