@@ -14,7 +14,8 @@ from ui.lessons import layout as tab
 
 # Latin words a Korean lesson keeps: names of models, losses, functions, the SST-2 sentences it traces, units
 KEPT = {"dnn", "cnn", "mlp", "rnn", "lstm", "gru", "mse", "xavier", "glorot", "kaiming", "he", "tanh", "relu",
-        "patience", "dev", "good", "not", "bad", "px", "extra", "scikit", "learn"}
+        "patience", "dev", "good", "not", "bad", "px", "extra", "scikit", "learn",
+        "never", "but"}  # the English words the recurrent lesson's Korean text is about (*not*, *never*, *but*)
 
 
 class Request:
