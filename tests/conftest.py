@@ -33,7 +33,8 @@ def missing_data() -> str | None:
     from training.datasets.nsmc import NSMC_FILES
 
     folder = data_dir()
-    wanted = [folder / "MNIST" / "raw" / f"{name}-ubyte" for name in MNIST_FILES] + [folder / "sst2" / "train.txt"]
+    wanted = [folder / "MNIST" / "raw" / f"{name}-ubyte" for name in MNIST_FILES]
+    wanted += [folder / "sst2" / name for name in ("train.txt", "train-phrases.txt")]
     wanted += [folder / "nsmc" / name for name in NSMC_FILES.values()]
     absent = [str(path.relative_to(folder)) for path in wanted if not path.exists()]
     if not absent:

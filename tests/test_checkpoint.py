@@ -4,12 +4,13 @@ import pytest
 import torch
 
 import models
+from models.rnn import PhrasesRNNConfig
 
 
 @pytest.mark.parametrize("config", [
     models.DNNConfig(hidden_sizes=[32, 16]),
     models.CNNConfig(channels=[4, 8]),
-    models.RNNConfig(kind="gru", vocab=["<pad>", "<unk>", "good"], embedding_dim=8, hidden_size=6),
+    PhrasesRNNConfig(kind="gru", vocab=["<pad>", "<unk>", "good"], embedding_dim=8, hidden_size=6),  # the gru kind's
 ], ids=lambda c: c.kind)
 def test_save_then_load_gives_identical_outputs(tmp_path, config):
     model = models.build(config).eval()

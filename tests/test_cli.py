@@ -39,6 +39,23 @@ def test_train_a_cnn_and_a_gru_on_subsets(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.data
+def test_a_run_chosen_on_dev_reads_the_test_set_only_when_recorded(tmp_path, capsys):
+    out = tmp_path / "rnn"
+    assert main(["rnn", "--epochs", "1", "--subset", "300", "--hidden-size", "8", "--embedding-dim", "8",
+                 "--dev-only", "--out", str(out)]) == 0
+    assert "val: accuracy" in (printed := capsys.readouterr().out) and "test:" not in printed
+    assert json.loads((out / "metrics.json").read_text())["test"] is None
+    assert "| test | not read yet |" in (out / "README.md").read_text()
+    assert main(["evaluate", str(out), "--record", "--subset", "100"]) == 1  # a record is of the whole test set
+    assert main(["evaluate", str(out), "--record"]) == 0
+    report = json.loads((out / "metrics.json").read_text())
+    assert report["test"]["n"] == 1821 and len(report["history"]) == 1  # the run's own figures are kept
+    card = (out / "README.md").read_text()
+    assert f"| test | 1,821 | {report['test']['accuracy']:.2%} |" in card and "Test confusion matrix" in card
+
+
+@pytest.mark.slow
+@pytest.mark.data
 def test_divergence_exits_with_a_message(tmp_path, capsys):
     code = main(["dnn", "--epochs", "3", "--subset", "600", "--lr", "1e12", "--no-batch-norm",
                  "--out", str(tmp_path / "x")])

@@ -14,7 +14,8 @@ from ui.lessons import layout as tab
 
 # Latin words a Korean lesson keeps: names of models, losses, functions, the SST-2 sentences it traces, units
 KEPT = {"dnn", "cnn", "mlp", "rnn", "lstm", "gru", "mse", "xavier", "glorot", "kaiming", "he", "tanh", "relu",
-        "patience", "dev", "good", "not", "bad", "px", "extra", "scikit", "learn"}
+        "patience", "dev", "good", "not", "bad", "px", "extra", "scikit", "learn",
+        "never", "but"}  # the English words the recurrent lesson's Korean text is about (*not*, *never*, *but*)
 
 
 class Request:
@@ -147,8 +148,8 @@ def test_the_data_lessons_answer_in_korean(lab):
     text, plot = last(lesson("overfit")(100, 5, 2, 64, 0.0, 0.0, 0.0, False, request=KO))
     assert "학습 이미지 100장에서 잰 손실" in text and "patience" in text
     assert_korean(text, [plot])  # figures.plots.training_curves in Korean too
-    text, bars, trace = last(lesson("recurrent")(200, 1, 8, "good\nnot good", request=KO))
-    assert "| 셀 | 검증(dev) 정확도 |" in text and "*not*이 *good*에 미친 영향" in text
+    text, bars, trace = last(lesson("recurrent")(200, 1, 8, "bad\nnot bad", "sst2", False, request=KO))
+    assert "| 셀 | 검증(dev) 정확도 |" in text and "*not*이 *bad*에 미친 영향" in text and "| not bad | 긍정 |" in text
     assert trace.layout.title.text == "단어를 하나씩 읽을 때마다의 긍정 확률"
     assert_korean(text, [bars, trace])
 

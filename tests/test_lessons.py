@@ -443,20 +443,73 @@ def test_at_the_smallest_settings_with_every_regulariser_each_sentence_matches_t
 
 # ---- 7. recurrent cells --------------------------------------------------------------------------------------------
 
-def test_sentences_are_tokenised_and_limited():
-    assert recurrent.sentences_from("Good, not bad\n\nnot good\n") == [["good", ",", "not", "bad"], ["not", "good"]]
+def test_sentences_are_tidied_limited_and_kept_in_the_datas_language():
+    assert recurrent.sentences_from("Good,  not bad\n\nnot good\n") == ["Good, not bad", "not good"]
     assert len(recurrent.sentences_from("a\nb\nc\nd\ne")) == recurrent.MAX_SENTENCES
+    assert recurrent.sentences_from("재밌다\nfun", "nsmc") == ["재밌다"]
+    assert recurrent.sentences_from("재밌다\n123") == []  # no Latin letter: not an English sentence
+
+
+def agrees(text: str, values: dict) -> None:
+    """The lesson's text says what its numbers say: each row's accuracy, each trace's end, each ✓ / ✗."""
+    rows, traces, lines, readers = values["rows"], values["traces"], values["lines"], values["readers"]
+    for cell, row in rows.items():
+        assert f"| {cell.upper()} | {row['accuracy']:.1%} |" in text
+    for i, line in enumerate(lines):
+        row = next(r for r in text.splitlines() if r.startswith(f"| {line} |"))
+        for cell in rows:
+            end = traces[cell][i][-1]
+            assert f"{end:.2f}" in row
+            if readers[i] is not None:
+                right = (end > 0.5) == (readers[i] == 1)
+                assert f"{end:.2f} {'✓' if right else '✗'}" in row
+    misread = [line for i, line in enumerate(lines) if values["turns"][i]  # a negation or a contrast
+               and any((traces[c][i][-1] > 0.5) != (readers[i] == 1) for c in rows)]
+    for line in misread:
+        assert f"*{line}* (" in text
+    accuracies = [r["accuracy"] for r in rows.values()]
+    gap = max(accuracies) - min(accuracies)
+    assert f"differ by {100 * gap:.1f} points" in text
 
 
 @pytest.mark.data
-def test_the_three_cells_train_on_the_same_budget_and_trace_each_word():
-    result = final(recurrent.run(examples=300, epochs=1, size=16, sentences="good\nnot good"))
-    rows, traces = result.values["rows"], result.values["traces"]
+@pytest.mark.parametrize("settings", [
+    dict(examples=200, epochs=1, size=8),  # every control at its low end
+    dict(examples=200, epochs=5, size=8, sentences="Bad\nnot bad\nnothing new\nslow at first, but worth it"),
+    dict(examples=300, epochs=1, size=128, bidirectional=True),  # the largest size, both ways
+    dict(examples=6_920, epochs=1, size=8, sentences="bad\nnot bad"),  # all the sentences: no small-data note
+])
+def test_the_three_cells_train_on_the_same_budget_and_the_text_agrees_with_the_run(settings):
+    result = final(recurrent.run(**settings))
+    values = result.values
+    rows, traces = values["rows"], values["traces"]
     assert list(rows) == ["rnn", "lstm", "gru"]
     assert rows["rnn"]["recurrent"] < rows["gru"]["recurrent"] < rows["lstm"]["recurrent"]
     assert rows["lstm"]["recurrent"] == 4 * rows["rnn"]["recurrent"]
-    assert all(len(traces[c][1]) == 2 and 0 <= traces[c][1][-1] <= 1 for c in rows)
-    assert "What *not* did to *good*" in recurrent.show(result).text
+    assert all(len(traces[c][1]) == 2 and 0 <= traces[c][1][-1] <= 1 for c in rows)  # "not bad": two words
+    text = recurrent.show(result).text
+    agrees(text, values)
+    assert "What *not* did to *bad*" in text
+    count, share = values["not_share"]
+    assert f"Of the {count:,} training sentences with *not*, " in text and f"{share:.0%}" in text
+    lifted = [c.upper() for c in rows if traces[c][1][-1] > 0.5]
+    assert (f"as a reader does: {', '.join(lifted)}." in text) if lifted else "None of the three" in text
+    assert ("small-data effect" in text) == (values["examples"] < 6_920)
+    assert ("reading both ways" in text) == settings.get("bidirectional", False)
+    assert "never lost" in text and "overwrites" not in text
+
+
+@pytest.mark.data
+def test_the_korean_reviews_train_the_same_cells_and_say_where_a_contrast_was_missed():
+    result = final(recurrent.run(examples=200, epochs=1, size=8, sentences="not bad", data="nsmc"))
+    values = result.values
+    assert values["own"] and values["lines"] == list(recurrent.TRACED["nsmc"])  # an English line: its own probes
+    assert values["n_val"] == 5_000 and values["not_share"] is None
+    text = recurrent.show(result).text
+    agrees(text, values)
+    assert "None of your lines is written in the language" in text and "*not* did to" not in text
+    korean = recurrent.show(result, "ko").text
+    assert "리뷰 200개로" in korean and "사람이 읽으면" in korean
 
 
 # ---- the tab through the API ---------------------------------------------------------------------------------------
@@ -478,8 +531,8 @@ def test_the_data_lessons_answer_through_the_api(client):
     assert "| unchanged |" in text and pictures is not None
     text, plot = client.predict(100, 5, 2, 64, 0.0, api_name="/overfit_lesson")
     assert "epoch" in text and plot is not None
-    text, bars, trace = client.predict(200, 1, 8, "not good", api_name="/recurrent_lesson")
-    assert "| RNN |" in text and trace is not None
+    text, bars, trace = client.predict(200, 1, 8, "not good", api_name="/recurrent_lesson")  # its first four inputs
+    assert "| RNN |" in text and "| not good | negative |" in text and trace is not None
 
 
 def test_the_weights_lesson_reads_this_sessions_last_drawing(app_url):
@@ -507,10 +560,11 @@ def test_the_weights_lesson_reads_this_sessions_last_drawing(app_url):
     ("crop_lesson", '[200, 2, 4, "shipped", 0]', "smallest crop must be a whole number from 8 to 26, not 2"),
     ("overfit_lesson", "[500, 50, -1, 512, 0.0, 0.0, 0.0, false]", "patience must be a whole number from 1 to 20"),
     ("overfit_lesson", "[500, 50, 5, 512, NaN, 0.0, 0.0, false]", "dropout must be a number from 0 to 0.8, not nan"),
-    ("recurrent_lesson", '[2000, 3, "big", "good"]', "embedding and state size must be a whole number"),
     ("overfit_lesson", "[500, 50, 5, 512, 0.0, 0.9, 0.0, false]", "label noise must be a number from 0 to 0.5"),
     ("init_lesson", '[1, -3, 32, 500, "relu", "yes"]', "batch normalisation after each hidden layer"),
     ("crop_lesson", '[200, 20, 4, "shipped", 60000]', "training images of the DNN without augmentation"),
+    ("recurrent_lesson", '[2000, 3, "big", "good", "sst2", false]', "embedding and state size must be a whole number"),
+    ("recurrent_lesson", '[2000, 3, 64, "good", "french", false]', "data must be one of sst2, nsmc, not 'french'"),
 ])
 def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api_name, body, message):
     event, data = raw_call(app_url, api_name, body)
@@ -520,8 +574,8 @@ def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api
 
 @pytest.mark.data  # the lesson trains on SST-2
 def test_sentences_that_are_not_text_count_as_none_and_the_lesson_traces_its_own(app_url):
-    event, data = raw_call(app_url, "recurrent_lesson", "[200, 1, 8, 12]")
-    assert event == "complete" and "| good , not bad |" in data, data[:300]
+    event, data = raw_call(app_url, "recurrent_lesson", '[200, 1, 8, 12, "sst2", false]')
+    assert event == "complete" and "| not bad | positive |" in data, data[:300]
 
 
 def test_a_sentence_list_over_the_limit_is_refused(client):

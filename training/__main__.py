@@ -7,12 +7,16 @@ Examples:
     python -m training cnn --data-dir ../shared/datasets --out assets/cnn
     python -m training lstm --epochs 5 --subset 2000 --data-dir ../shared/datasets
     python -m training evaluate assets/cnn --data-dir ../shared/datasets
+    python -m training lstm --dev-only --out runs/a    # choose on the dev set, then score the chosen run once:
+    python -m training evaluate runs/a --record
 """
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -31,6 +35,7 @@ FIT_FLAGS = {  # the FitConfig fields the command line sets, with their meaning
     "seed": "random seed for weights, batch order and the subset",
     "pretrain_epochs": "text: epochs of language-model pretraining before training the classifier",
     "adversarial": "text: size of the adversarial push on the embeddings while training (0: off)",
+    "by_length": "text: batches of sentences of one length (no padding to step through)",
 }
 DATA_HELP = "folder holding MNIST/, sst2/ and nsmc/ (default: $DATA_DIR, else ./data)"
 
@@ -62,6 +67,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                                         "(default: auto)")
         p.add_argument("--data-dir", help=DATA_HELP)
         p.add_argument("--out", help=f"checkpoint folder to write (default: runs/{kind.name})")
+        if kind.other_datasets:
+            p.add_argument("--dataset", choices=(kind.dataset, *kind.other_datasets), default=kind.dataset,
+                           help=f"what to train on (default: {kind.dataset}); validation and test are the same")
+        if "sst2-phrases" in (kind.dataset, *kind.other_datasets):
+            p.add_argument("--min-freq", type=int, help="the vocabulary: words seen in at least this many training "
+                                                        "sentences or phrases (default: 2)")
+        p.add_argument("--dev-only", action="store_true",
+                       help="leave the test set unread: for runs compared on the dev set; score the one chosen "
+                            "once with `evaluate --record`")
         for name, setting in kind.settings().items():
             _flag(p, name, setting["default"], setting["help"], setting.get("choices"))
     p = sub.add_parser("evaluate", help="print a checkpoint's test metrics")
@@ -70,6 +84,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, … (default: auto)")
     p.add_argument("--subset", type=int, help="evaluate on a random subset of this many test examples "
                                               "(default: all)")
+    p.add_argument("--record", action="store_true",
+                   help="write the test metrics into the checkpoint's metrics.json and model card (a run trained "
+                        "with --dev-only, once chosen; the whole test set)")
     return parser.parse_args(argv)
 
 
@@ -77,7 +94,9 @@ def train_command(args: argparse.Namespace) -> int:
     kind, device = args.command, pick_device(args.device)
     seed = fit_defaults(kind).seed if args.seed is None else args.seed
     try:
-        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device)
+        dataset = getattr(args, "dataset", None)  # only kinds with other_datasets have the flag
+        splits, vocab = load_data(kind, args.data_dir, args.subset, seed, device, dataset=dataset,
+                                  min_freq=getattr(args, "min_freq", None))
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -117,7 +136,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     previous_handler = signal.signal(signal.SIGINT, interrupt)
     try:
-        run = train_model(config, splits, fit_config, on_progress, stop.is_set)
+        run = train_model(config, splits, fit_config, on_progress, stop.is_set, test=not args.dev_only)
     except TrainingDiverged as error:
         print(f"error: {error.message.say('en')}", file=sys.stderr)
         return 1
@@ -136,7 +155,8 @@ def train_command(args: argparse.Namespace) -> int:
     if run.fit.message:
         print(f"  {run.fit.message.say('en')} The weights of epoch {run.fit.best_epoch} are saved.")
     print_metrics(run.val_metrics, "val")
-    print_metrics(run.metrics, "test")
+    if run.metrics is not None:
+        print_metrics(run.metrics, "test")
     print(f"saved {out}")
     return 0
 
@@ -157,6 +177,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     except (models.CheckpointError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if args.record and args.subset:
+        print("error: --record scores the whole test set; leave out --subset", file=sys.stderr)
+        return 1
     test = splits["test"].sample(args.subset)
     metrics = score(model, test)
     print(f"{args.checkpoint}: {kind} on {describe_device(device)}")
@@ -168,7 +191,20 @@ def evaluate_command(args: argparse.Namespace) -> int:
     for row in metrics["confusion_matrix"]:
         print("  " + " ".join(f"{v:5d}" for v in row))
     print(json.dumps({k: v for k, v in metrics.items() if k != "confusion_matrix"}))
+    if args.record:
+        record(Path(args.checkpoint), model.config, metrics)
     return 0
+
+
+def record(folder: Path, config, metrics: dict) -> None:
+    """Write `metrics` as the checkpoint's test metrics, in metrics.json and its model card (atomic writes)."""
+    report = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    report["test"] = metrics
+    for name, text in (("metrics.json", json.dumps(report, indent=2)), ("README.md", model_card(config, report))):
+        tmp = folder / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, folder / name)
+    print(f"recorded the test metrics in {folder / 'metrics.json'} and {folder / 'README.md'}")
 
 
 def main(argv: list[str] | None = None) -> int:

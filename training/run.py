@@ -24,14 +24,19 @@ from training.pretrain import pretrain
 
 
 def load_data(kind: str, data_dir: str | None = None, subset: int | None = None, seed: int = 0,
-              device: torch.device | str = "cpu", vocab: list[str] | None = None
-              ) -> tuple[dict[str, Split], list[str] | None]:
-    """The train/val/test splits of `kind`'s dataset on `device`, each cut to a random `subset` if given.
+              device: torch.device | str = "cpu", vocab: list[str] | None = None, dataset: str | None = None,
+              min_freq: int | None = None) -> tuple[dict[str, Split], list[str] | None]:
+    """The train/val/test splits of `kind`'s dataset (or of `dataset`, one of its `other_datasets`) on `device`,
+    each cut to a random `subset` if given.
 
     Text is encoded with `vocab` when given (a trained model's own), else with a
-    vocabulary built from the training sentences, which is returned.
+    vocabulary built from the training sentences (SST-2: of the words seen at least `min_freq` times, when given),
+    which is returned.
     """
-    splits, vocab = LOADERS[registry.get(kind).dataset](data_dir, vocab)
+    entry = registry.get(kind)
+    if dataset is not None and dataset not in (entry.dataset, *entry.other_datasets):
+        raise ValueError(f"{kind} trains on {', '.join((entry.dataset, *entry.other_datasets))}, not {dataset!r}")
+    splits, vocab = LOADERS[dataset or entry.dataset](data_dir, vocab, **({"min_freq": min_freq} if min_freq else {}))
     splits = {name: split.sample(subset, seed).to(device) for name, split in splits.items()}
     return splits, vocab
 
@@ -40,7 +45,7 @@ def load_data(kind: str, data_dir: str | None = None, subset: int | None = None,
 class RunResult:
     model: torch.nn.Module
     fit: FitResult
-    metrics: dict  # test-set metrics
+    metrics: dict | None  # test-set metrics; None when the run chose on the dev set only (`train_model(test=False)`)
     val_metrics: dict
     device: str  # where it trained, in words
     fit_config: FitConfig
@@ -69,9 +74,13 @@ class RunResult:
 
 
 def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
-                on_progress: Callable | None = None, should_stop: Callable | None = None) -> RunResult:
+                on_progress: Callable | None = None, should_stop: Callable | None = None,
+                test: bool = True) -> RunResult:
     """Build a model from `config`, pretrain it when `fit_config` says so, fit it (with digit augmentation for image
     models), and score it. A cancelled pretraining leaves `fit` to see `should_stop` and stop before its first batch.
+
+    `test=False` leaves the test set unread (a run that is one of several compared on the dev set); the one
+    chosen is scored once afterwards (`python -m training evaluate --record`).
     """
     device = splits["train"].labels.device
     torch.manual_seed(fit_config.seed)
@@ -83,13 +92,13 @@ def train_model(config, splits: dict[str, Split], fit_config: FitConfig,
     pretrain_seconds = time.perf_counter() - began
     result = fit(model, splits["train"], splits["val"], fit_config, augment, on_progress, should_stop)
     # scored while a CNN is still channels-last: 1.5x faster than after the conversion below
-    test_probs = predict(model, splits["test"])
-    test_metrics = classification_metrics(test_probs, splits["test"].labels)
+    test_probs = predict(model, splits["test"]) if test else None
+    test_metrics = classification_metrics(test_probs, splits["test"].labels) if test else None
     val_metrics = score(model, splits["val"])
     model = model.to(memory_format=torch.contiguous_format)  # safetensors stores contiguous tensors
     return RunResult(model, result, test_metrics, val_metrics, describe_device(device), fit_config,
-                     {name: len(split) for name, split in splits.items()}, test_probs.argmax(dim=1).cpu(),
-                     pretraining, pretrain_seconds)
+                     {name: len(split) for name, split in splits.items()},
+                     test_probs.argmax(dim=1).cpu() if test else None, pretraining, pretrain_seconds)
 
 
 def model_card(config, report: dict) -> str:
@@ -111,7 +120,9 @@ def model_card(config, report: dict) -> str:
         "| split | examples | accuracy | macro F1 | ROC-AUC |", "| --- | --- | --- | --- | --- |",
     ]
     for split in ("val", "test"):
-        m = report[split]
+        if (m := report[split]) is None:
+            lines.append(f"| {split} | not read yet | | | |")
+            continue
         lines.append(f"| {split} | {m['n']:,} | {m['accuracy']:.2%} | {m['f1_macro']:.3f} | {m['roc_auc_ovr']:.3f} |")
     lines += [
         "", f"Trained on {f'{train:,}' if train else 'all the'} training examples for {len(history)} epoch(s)"
@@ -120,8 +131,9 @@ def model_card(config, report: dict) -> str:
         f"Model settings: `{json.dumps(settings)}`", "", f"Training settings: `{json.dumps(report['fit'])}`", "",
         "Load it with the playground's code (config.json + model.safetensors; nothing is unpickled):", "",
         "```python", "import models", "model = models.load('path/to/this/folder')", "```", "",
-        f"Test confusion matrix (rows: true class): `{test['confusion_matrix']}`", "",
     ]
+    if test is not None:
+        lines += [f"Test confusion matrix (rows: true class): `{test['confusion_matrix']}`", ""]
     return "\n".join(lines)
 
 

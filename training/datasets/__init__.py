@@ -3,7 +3,7 @@
     splits, vocab = LOADERS["sst2"](path, vocab)   # vocab is None for image sets
     TRAIN_SIZES["mnist"]                           # training examples its loader gives (the Retrain tab's maximum)
 
-One module each: mnist (MNIST and Fashion-MNIST), sst2, nsmc (Korean
+One module each: mnist (MNIST and Fashion-MNIST), sst2 (its sentences, or its labelled phrases), nsmc (Korean
 reviews), pendigits (MNIST plus pen-drawn digits replayed as the app reads a
 drawing) and nondigits (digits against drawings that are not digits).
 """
@@ -17,13 +17,15 @@ __all__ = ["LOADERS", "OFFERED_WITHOUT_FILES", "TRAIN_FILES", "TRAIN_SIZES", "Mi
 LOADERS = {
     "mnist": lambda path=None, vocab=None: (mnist.load_mnist(path), None),
     "sst2": sst2.load_sst2,
+    "sst2-phrases": sst2.load_sst2_phrases,
     "fashion": lambda path=None, vocab=None: (mnist.load_fashion(path), None),
     "nsmc": nsmc.load_nsmc,
     "digits": lambda path=None, vocab=None: (pendigits.load_digits(path), None),
     "digit-or-not": lambda path=None, vocab=None: (nondigits.load_digit_or_not(path), None),
 }
 # training examples each loader gives (tests/test_datasets.py checks them against the files)
-TRAIN_SIZES = {"mnist": mnist.TRAIN_SIZE, "sst2": sst2.TRAIN_SIZE, "fashion": mnist.TRAIN_SIZE,
+TRAIN_SIZES = {"mnist": mnist.TRAIN_SIZE, "sst2": sst2.TRAIN_SIZE, "sst2-phrases": sst2.PHRASES_SIZE,
+               "fashion": mnist.TRAIN_SIZE,
                "nsmc": nsmc.TRAIN_SIZE, "digits": pendigits.TRAIN_SIZE, "digit-or-not": nondigits.TRAIN_SIZE}
 # The file under the data folder that shows a data set is there, for the Retrain tab's list of models: a kind whose
 # data set is not there is not offered, except those of OFFERED_WITHOUT_FILES, the app's first kinds, whose data

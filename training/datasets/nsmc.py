@@ -30,27 +30,31 @@ def read_nsmc_file(path: Path) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def load_nsmc(path: str | None = None, vocab: list[str] | None = None) -> tuple[dict[str, Split], list[str]]:
-    """NSMC as padded subword ids + lengths per split, and the vocabulary (learnt on train unless given).
-
-    Validation is VALIDATION_SIZE reviews held out of the 150k training ones (fixed seed), test the 50k test ones.
-    """
+def nsmc_texts(path: str | None = None) -> dict[str, tuple[list[str], list[int]]]:
+    """NSMC's reviews and labels per split, as text: validation is VALIDATION_SIZE reviews held out of the 150k
+    training ones (fixed seed), test the 50k test ones."""
     folder = data_dir(path) / "nsmc"
     if not (folder / NSMC_FILES["train"]).exists():
         raise missing("NSMC (Korean movie reviews)", folder, "it is not downloaded automatically")
     train_texts, train_labels = read_nsmc_file(folder / NSMC_FILES["train"])
-    test_texts, test_labels = read_nsmc_file(folder / NSMC_FILES["test"])
     order = torch.randperm(len(train_texts), generator=torch.Generator().manual_seed(SPLIT_SEED)).tolist()
     val = order[: min(VALIDATION_SIZE, len(order) // 12)]  # 5,000 of 150,000; a tiny file keeps most for training
     held_out = set(val)
-    texts = {"train": [t for i, t in enumerate(train_texts) if i not in held_out],
-             "val": [train_texts[i] for i in val], "test": test_texts}
-    labels = {"train": [y for i, y in enumerate(train_labels) if i not in held_out],
-              "val": [train_labels[i] for i in val], "test": test_labels}
-    vocab = vocab or korean.learn_vocab(texts["train"], NSMC_VOCAB, [PAD, UNK])
+    return {"train": ([t for i, t in enumerate(train_texts) if i not in held_out],
+                      [y for i, y in enumerate(train_labels) if i not in held_out]),
+            "val": ([train_texts[i] for i in val], [train_labels[i] for i in val]),
+            "test": read_nsmc_file(folder / NSMC_FILES["test"])}
+
+
+def encode_reviews(texts: list[str], labels: list[int], vocab: list[str]) -> Split:
+    """Reviews as padded subword ids + lengths, cut into `vocab`'s pieces."""
     tokeniser = korean.Tokeniser(vocab)
-    splits = {}
-    for split in texts:
-        ids, lengths = encode([tokeniser.pieces(t) for t in texts[split]], vocab)
-        splits[split] = Split((ids, lengths), torch.tensor(labels[split]))
-    return splits, vocab
+    return Split(encode([tokeniser.pieces(t) for t in texts], vocab), torch.tensor(labels))
+
+
+def load_nsmc(path: str | None = None, vocab: list[str] | None = None) -> tuple[dict[str, Split], list[str]]:
+    """NSMC as padded subword ids + lengths per split (`nsmc_texts`), and the vocabulary (learnt on train unless
+    given)."""
+    texts = nsmc_texts(path)
+    vocab = vocab or korean.learn_vocab(texts["train"][0], NSMC_VOCAB, [PAD, UNK])
+    return {split: encode_reviews(*texts[split], vocab) for split in texts}, vocab

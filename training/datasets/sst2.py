@@ -1,5 +1,9 @@
 """SST-2 at the sentence level, from `<dir>/sst2/{train,dev,test}.txt` (one "label sentence" a line); when
 missing and online, fetched from the Hub dataset SetFit/sst2 and written in that form.
+
+`load_sst2_phrases` trains on the treebank's 67,349 labelled training phrases instead (GLUE's SST-2 training set,
+`<dir>/sst2/train-phrases.txt`, same form; never downloaded), and validates and tests on the same sentences:
+the phrases hold none of the 872 dev sentences and one short test sentence (the data's README).
 """
 import json
 import os
@@ -11,6 +15,9 @@ from models.text import build_vocab, encode
 from training.datasets.common import Split, data_dir, missing, reachable
 
 TRAIN_SIZE = 6_920  # sentences in train.txt (the split of Kim 2014 and most papers since)
+PHRASES_SIZE = 67_349  # labelled phrases in train-phrases.txt, the training sentences among them
+PHRASES_FILE = "train-phrases.txt"
+PHRASES_MIN_FREQ = 2  # the LSTM's and GRU's choice on the dev set (the RNN's: 8); assets/README.md
 SST2_FILES = {"train": "train", "val": "dev", "test": "test"}
 HUB_FILES = {"train": "train.jsonl", "dev": "validation.jsonl", "test": "test.jsonl"}
 
@@ -46,17 +53,39 @@ def fetch_sst2(folder: Path) -> None:
         os.replace(tmp, folder / f"{name}.txt")
 
 
-def load_sst2(path: str | None = None, vocab: list[str] | None = None,
-              min_freq: int = 2) -> tuple[dict[str, Split], list[str]]:
-    """SST-2 as padded token ids + lengths per split, and the vocabulary (built from train unless given)."""
+def sst2_folder(path: str | None = None) -> Path:
+    """The data folder's sst2/, its sentence files fetched first when they are missing (and the Hub answers)."""
     folder = data_dir(path) / "sst2"
     if not (folder / "train.txt").exists():
         try:
             fetch_sst2(folder)
         except Exception as error:
             raise missing("SST-2", folder, f"could not be downloaded ({error})") from None
+    return folder
+
+
+def load_sst2(path: str | None = None, vocab: list[str] | None = None,
+              min_freq: int = 2) -> tuple[dict[str, Split], list[str]]:
+    """SST-2 as padded token ids + lengths per split, and the vocabulary (built from train unless given)."""
+    folder = sst2_folder(path)
     parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
-    vocab = vocab or build_vocab(parsed["train"][0], min_freq=min_freq)
+    return _encoded(parsed, vocab or build_vocab(parsed["train"][0], min_freq=min_freq))
+
+
+def load_sst2_phrases(path: str | None = None, vocab: list[str] | None = None,
+                      min_freq: int | None = None) -> tuple[dict[str, Split], list[str]]:
+    """SST-2 trained on its labelled phrases: train from train-phrases.txt, val and test the sentences of
+    dev.txt and test.txt; the vocabulary (unless given) the words seen in at least `min_freq` training phrases."""
+    folder = sst2_folder(path)  # the dev and test sentences first, fetched as load_sst2 fetches them
+    if not (folder / PHRASES_FILE).exists():
+        raise missing(f"{PHRASES_FILE} (SST-2's labelled training phrases)", folder,
+                      "it is not downloaded automatically")
+    parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
+    parsed["train"] = read_sst2_file(folder / PHRASES_FILE)
+    return _encoded(parsed, vocab or build_vocab(parsed["train"][0], min_freq=min_freq or PHRASES_MIN_FREQ))
+
+
+def _encoded(parsed: dict, vocab: list[str]) -> tuple[dict[str, Split], list[str]]:
     splits = {}
     for split, (sentences, labels) in parsed.items():
         ids, lengths = encode(sentences, vocab)
