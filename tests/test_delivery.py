@@ -78,7 +78,7 @@ def test_the_app_takes_its_address_and_data_folder_on_the_command_line():
     text = " ".join(result.stdout.split())
     assert result.returncode == 0
     assert "--host HOST" in text and "(default: 127.0.0.1)" in text and "--port PORT" in text
-    assert "--data-dir DATA_DIR folder holding MNIST/ and sst2/ for retraining (default:" in text
+    assert "--data-dir DATA_DIR folder holding the data sets that retraining and the lessons read: MNIST/" in text
 
 
 def test_readme_tells_cpu_only_users_how_to_get_the_small_torch():

@@ -10,6 +10,7 @@ from ink.strokes import from_points
 from tests.helpers import handlers
 from ui.draw import taught
 from ui.draw.teach import MIN_TO_ADAPT, Teach
+from ui.state import session_of
 
 # a 4 whose top is closed, as some people write it: both shipped models read a 9
 CLOSED_FOUR = from_points([[(170, 240), (170, 60), (90, 60), (80, 140), (170, 140)]])
@@ -93,7 +94,7 @@ def test_a_session_keeps_at_most_its_bounds_of_drawings(monkeypatch):
     teach.teach_digit(SEVEN, 2, Request("s"))
     with pytest.raises(gr.Error, match="5 drawings already"):
         teach.teach_digit(SEVEN, 3, Request("s"))
-    assert [k.label for k in teach.state.taught.kept("s")] == [7, 7, 7, 1, 2]
+    assert [k.label for k in teach.state.taught.kept(session_of(Request("s")))] == [7, 7, 7, 1, 2]
     assert teach.state.taught.kept("another") == []
 
 

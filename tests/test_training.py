@@ -132,3 +132,23 @@ def test_metrics_on_a_known_example():
     assert m["roc_auc_ovr"] == 0.5 and m["f1_macro"] == 0.5
     single_class = classification_metrics(probs, torch.tensor([0, 0, 0, 0]))
     assert math.isnan(single_class["roc_auc_ovr"])
+
+
+def test_glue_s_sst2_archive_becomes_the_phrases_file_and_a_bad_row_is_named():
+    """The download of the training phrases (training.datasets.sst2.fetch_phrases) writes GLUE's train.tsv in the
+    form of the other SST-2 files: its header dropped, "label phrase" a line."""
+    import io
+    import zipfile
+
+    from training.datasets.sst2 import phrases_from_glue
+
+    def archive(rows: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as bundle:
+            bundle.writestr("SST-2/train.tsv", "sentence\tlabel\n" + rows)
+        return buffer.getvalue()
+
+    assert phrases_from_glue(archive("hide new secretions \t0\nthe greatest musicians \t1\n")) == \
+        "0 hide new secretions\n1 the greatest musicians\n"
+    with pytest.raises(ValueError, match="expected a 0/1 label last"):
+        phrases_from_glue(archive("no label here\n"))

@@ -68,6 +68,13 @@ CSS = """
 #header > #title { flex: 1 1 0 !important; min-width: 0 !important; }
 #language { flex: 0 0 auto !important; min-width: 0 !important; width: fit-content !important; }
 #language .wrap { flex-wrap: nowrap; gap: 4px; }
+/* on a phone the title takes its own line and the switch the next: beside the switch the title broke into three
+   lines, and with the tab row in two (every tab one tap away) the answers fell below the fold (390 x 844) */
+@media (max-width: 640px) {
+  #header { flex-wrap: wrap; row-gap: 4px; }
+  #header > #title { flex: 1 1 100% !important; }
+  #title h1 { font-size: 1.35em; }
+}
 #language label { padding: 4px 10px; margin: 0; }
 """
 

@@ -33,7 +33,8 @@ TRAIN_SIZES = {"mnist": mnist.TRAIN_SIZE, "sst2": sst2.TRAIN_SIZE, "sst2-phrases
 TRAIN_FILES = {"mnist": f"MNIST/raw/{mnist.MNIST_FILES[0]}-ubyte", "digits": f"MNIST/raw/{mnist.MNIST_FILES[0]}-ubyte",
                "sst2": "sst2/train.txt",
                "fashion": f"FashionMNIST/raw/{mnist.MNIST_FILES[0]}-ubyte", "nsmc": f"nsmc/{nsmc.NSMC_FILES['train']}"}
-OFFERED_WITHOUT_FILES = ("mnist", "digits", "sst2")  # "digits": MNIST, plus the pen digits where they are
+# "digits": MNIST, plus the pen digits where they are
+OFFERED_WITHOUT_FILES = ("mnist", "digits", "sst2", "sst2-phrases")
 
 
 def on_hand(name: str, path: str | None = None) -> bool:

@@ -2,11 +2,14 @@
 missing and online, fetched from the Hub dataset SetFit/sst2 and written in that form.
 
 `load_sst2_phrases` trains on the treebank's 67,349 labelled training phrases instead (GLUE's SST-2 training set,
-`<dir>/sst2/train-phrases.txt`, same form; never downloaded), and validates and tests on the same sentences:
-the phrases hold none of the 872 dev sentences and one short test sentence (the data's README).
+`<dir>/sst2/train-phrases.txt`, same form; when missing and online, fetched from GLUE's SST-2.zip), and validates
+and tests on the same sentences: the phrases hold none of the 872 dev sentences and one short test sentence (the
+data's README).
 """
+import io
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import torch
@@ -20,6 +23,7 @@ PHRASES_FILE = "train-phrases.txt"
 PHRASES_MIN_FREQ = 2  # the LSTM's and GRU's choice on the dev set (the RNN's: 8); assets/README.md
 SST2_FILES = {"train": "train", "val": "dev", "test": "test"}
 HUB_FILES = {"train": "train.jsonl", "dev": "validation.jsonl", "test": "test.jsonl"}
+GLUE_SST2 = "https://dl.fbaipublicfiles.com/glue/data/SST-2.zip"  # its SST-2/train.tsv: "sentence<TAB>label" rows
 
 
 def read_sst2_file(path: Path) -> tuple[list[list[str]], list[int]]:
@@ -53,6 +57,33 @@ def fetch_sst2(folder: Path) -> None:
         os.replace(tmp, folder / f"{name}.txt")
 
 
+def phrases_from_glue(archive: bytes) -> str:
+    """GLUE's SST-2.zip as the lines of train-phrases.txt ("label phrase"; its train.tsv has a header row and
+    "phrase<TAB>label" rows, lower-cased and tokenised as the sentence files are)."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        rows = bundle.read("SST-2/train.tsv").decode("utf-8").splitlines()[1:]
+    lines = []
+    for row in rows:
+        text, _, label = row.rpartition("\t")
+        if label.strip() not in ("0", "1"):
+            raise ValueError(f"GLUE's SST-2 train.tsv: expected a 0/1 label last, got {label!r}")
+        lines.append(f"{label.strip()} {text.strip()}")
+    return "\n".join(lines) + "\n"
+
+
+def fetch_phrases(folder: Path) -> None:
+    """Download GLUE's SST-2 and write its training phrases as train-phrases.txt (atomically)."""
+    import httpx
+
+    if not reachable(GLUE_SST2):
+        raise OSError("there is no connection to dl.fbaipublicfiles.com")
+    answer = httpx.get(GLUE_SST2, timeout=120, follow_redirects=True)
+    answer.raise_for_status()
+    tmp = folder / f".{PHRASES_FILE}.tmp"
+    tmp.write_text(phrases_from_glue(answer.content), encoding="utf-8")
+    os.replace(tmp, folder / PHRASES_FILE)
+
+
 def sst2_folder(path: str | None = None) -> Path:
     """The data folder's sst2/, its sentence files fetched first when they are missing (and the Hub answers)."""
     folder = data_dir(path) / "sst2"
@@ -78,8 +109,11 @@ def load_sst2_phrases(path: str | None = None, vocab: list[str] | None = None,
     dev.txt and test.txt; the vocabulary (unless given) the words seen in at least `min_freq` training phrases."""
     folder = sst2_folder(path)  # the dev and test sentences first, fetched as load_sst2 fetches them
     if not (folder / PHRASES_FILE).exists():
-        raise missing(f"{PHRASES_FILE} (SST-2's labelled training phrases)", folder,
-                      "it is not downloaded automatically")
+        try:
+            fetch_phrases(folder)
+        except Exception as error:
+            raise missing(f"{PHRASES_FILE} (SST-2's labelled training phrases)", folder,
+                          f"could not be downloaded ({error})") from None
     parsed = {split: read_sst2_file(folder / f"{name}.txt") for split, name in SST2_FILES.items()}
     parsed["train"] = read_sst2_file(folder / PHRASES_FILE)
     return _encoded(parsed, vocab or build_vocab(parsed["train"][0], min_freq=min_freq or PHRASES_MIN_FREQ))

@@ -72,8 +72,10 @@ def stream(results: Iterator[tuple], figures: int, *, language: str = "en") -> I
 
 
 def key(module: str, settings: dict) -> tuple:
-    """What names a lesson's run for sharing: its module and settings (the shipped models by identity)."""
-    return module, tuple(sorted(settings.items()))
+    """What names a lesson's run for sharing: its module and settings (the shipped models by identity; where each
+    model comes from, a dict, as its sorted items)."""
+    return module, tuple(sorted((name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+                                for name, value in settings.items()))
 
 
 def _origin_models(state: AppState, origin: str, request: gr.Request | None, language: str
@@ -182,7 +184,9 @@ def handler(lesson: Lesson, state: AppState | None = None) -> Callable:
             return outputs(result, experiment.show, lesson.figures, language)
 
         # a run on the shipped models and no drawing of the student's is the same for everyone: shared
-        shareable = settings.get("origin", "shipped") == "shipped" and settings.get("pixels") is None
+        origins = settings.get("origin", {})  # where each model comes from (_origin_models)
+        shareable = set(origins.values() if isinstance(origins, dict) else [origins]) <= {"shipped"} and \
+            settings.get("pixels") is None
         if isinstance(pool, Shared) and shareable:
             shown = pool.outputs(key(module, settings), module, settings, render, language)
         else:
