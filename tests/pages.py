@@ -31,6 +31,17 @@ def draw_strokes(page, strokes, steps: int = 20):
         page.mouse.up()
 
 
+def post_to_board(page, code: str, nickname: str) -> None:
+    """Open the class board, post the session's first run to class `code` as `nickname`, and wait for the post."""
+    page.get_by_role("tab", name="5 · Class board").click()
+    page.locator("#board-code textarea, #board-code input").first.fill(code)
+    page.locator("#board-nickname textarea, #board-nickname input").first.fill(nickname)
+    page.locator("#board-run input").first.click()
+    page.get_by_role("option").first.click()
+    page.locator("#board-post").click()
+    page.wait_for_function("document.querySelector('#board-note').innerText.includes('1 post(s)')")
+
+
 def verdict(page):
     return page.locator("#verdict")
 

@@ -9,6 +9,8 @@ board with a nickname that is markup, shown as text.
 import pytest
 from gradio_client import Client
 
+from tests.pages import post_to_board
+
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 LINK = "?tab=retrain&model=dnn&init=zeros&epochs=2&examples=500&lock=init,epochs&colour=red"
 
@@ -81,13 +83,7 @@ def test_the_copy_button_links_to_these_settings_and_the_shipped_model_comes_bac
 
 def test_a_post_to_the_class_board_shows_a_markup_nickname_as_text(page, app_url):
     _, code, _ = Client(app_url, verbose=False).predict("8A", "epochs", api_name="/board_create")
-    page.get_by_role("tab", name="5 · Class board").click()
-    page.locator("#board-code textarea, #board-code input").first.fill(code)
-    page.locator("#board-nickname textarea, #board-nickname input").first.fill("<img src=x onerror=z()>")
-    page.locator("#board-run input").first.click()
-    page.get_by_role("option").first.click()
-    page.locator("#board-post").click()
-    page.wait_for_function("document.querySelector('#board-note').innerText.includes('1 post(s)')")
+    post_to_board(page, code, "<img src=x onerror=z()>")
     table = page.locator("#board-table")
     assert cell(page, "board-table", 0, 1).text_content().strip() == "<img src=x onerror=z()>"
     assert table.locator("img").count() == 0

@@ -3,6 +3,8 @@ run in the history, posts it to the class board, and a teacher's lock still hold
 import pytest
 from gradio_client import Client
 
+from tests.pages import post_to_board
+
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 LINK = "?tab=retrain&model=dnn&epochs=1&examples=500&lock=epochs"
 
@@ -34,12 +36,6 @@ def test_a_reload_keeps_the_runs_and_one_can_still_be_posted(context_in, app_url
     assert "epochs" in page.locator("#link-note").inner_text()
 
     _, code, _ = Client(app_url, verbose=False).predict("Reload", "epochs", api_name="/board_create")
-    page.get_by_role("tab", name="5 · Class board").click()
-    page.locator("#board-code textarea, #board-code input").first.fill(code)
-    page.locator("#board-nickname textarea, #board-nickname input").first.fill("reloader")
-    page.locator("#board-run input").first.click()
-    page.get_by_role("option").first.click()
-    page.locator("#board-post").click()
-    page.wait_for_function("document.querySelector('#board-note').innerText.includes('1 post(s)')")
+    post_to_board(page, code, "reloader")
     assert page.locator("#board-table [data-testid=cell-0-1]").inner_text().strip() == "reloader"
     page.screenshot(path=shots / "reload-board.png", full_page=True)

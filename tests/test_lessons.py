@@ -565,6 +565,14 @@ def test_the_weights_lesson_reads_this_sessions_last_drawing(app_url):
     ("crop_lesson", '[200, 20, 4, "shipped", 60000]', "training images of the DNN without augmentation"),
     ("recurrent_lesson", '[2000, 3, "big", "good", "sst2", false]', "embedding and state size must be a whole number"),
     ("recurrent_lesson", '[2000, 3, 64, "good", "french", false]', "data must be one of sst2, nsmc, not 'french'"),
+    ("optimiser_lesson", "[5, 0.01, 0.9, 10]", "SGD learning rate must be a number from 0.001 to 1, not 5"),
+    ("optimiser_lesson", '[0.1, "fast", 0.9, 10]', "Adam learning rate must be a number from 0.0001 to 0.1"),
+    ("optimiser_lesson", "[0.1, 0.01, 0.9, 2.5]", "epochs must be a whole number from 2 to 30, not 2.5"),
+    ("layers_lesson", '["softmax", true, 0.2, 600]', "activation must be one of relu, tanh, sigmoid, none"),
+    ("layers_lesson", '["relu", "yes", 0.2, 600]', "batch norm must be true or false, not 'yes'"),
+    ("layers_lesson", '["relu", true, NaN, 600]', "dropout must be a number from 0 to 0.8, not nan"),
+    ("metrics_lesson", "[1.5, 1000]", "threshold must be a number from 0.01 to 0.99, not 1.5"),
+    ("metrics_lesson", "[0.5, 1e9]", "training examples must be a whole number from 100 to 10000"),
 ])
 def test_bad_lesson_settings_get_a_message_naming_the_field(app_url, client, api_name, body, message):
     event, data = raw_call(app_url, api_name, body)
