@@ -216,6 +216,8 @@ def test_a_student_places_points_with_the_mouse_and_the_keyboard_and_trains_on_t
     }""", timeout=120_000)
     text = page.locator("#text-boundary").inner_text()
     assert "of its 6 training points" in text and "of the 2 test points" in text, text
-    assert page.locator("#plot-boundary-0 .js-plotly-plot").is_visible()
+    plot = page.locator("#plot-boundary-0 .js-plotly-plot")
+    plot.wait_for(state="visible")  # plotly draws after the text arrives (the full suite once asked too early)
+    assert plot.is_visible()
     page.wait_for_timeout(500)  # let plotly finish drawing before the picture
     page.locator("#lesson-boundary").screenshot(path=shots / "lesson-boundary-own.png")
