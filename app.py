@@ -15,6 +15,8 @@ import argparse
 import os
 import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 DATABASE_ENVIRONMENT = "PLAYGROUND_DATABASE"  # ui/board/store.py reads it (tests/test_cli.py checks the two agree)
@@ -140,7 +142,8 @@ def main(args: argparse.Namespace) -> None:
     # training workers (daemon processes) are ended at exit instead of living on under PID 1.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     demo, state = __getattr__("demo"), __getattr__("STATE")
-    lessons_tab.warm(state)  # every lesson's defaults, in the background (ui/lessons/shared.py)
+    started = time.monotonic()
+    warming = lessons_tab.warm(state)  # every lesson's defaults, in the background (ui/lessons/shared.py)
     state.workers.start()  # the training processes, before the first student presses Train
     # quiet unless sharing: gradio's own greeting would tell a teacher to "set `share=True` in `launch()`"; this
     # app's switch for that is --share
@@ -148,7 +151,14 @@ def main(args: argparse.Namespace) -> None:
                 prevent_thread_lock=True, **LAUNCH_OPTIONS)
     if not args.share:
         print(f"* Running on local URL:  {demo.local_url}\n* For a public link (needs internet), start it with --share")
+    if warming is not None:  # a teacher (and tests/test_replicas.py) can wait for this line before the class comes
+        threading.Thread(target=_say_when_warm, args=(warming, started), daemon=True).start()
     demo.block_thread()
+
+
+def _say_when_warm(warming: threading.Thread, started: float) -> None:
+    warming.join()
+    print(f"* Lessons ready at their defaults after {time.monotonic() - started:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,15 @@ def open_app(context, url):
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(url)
-    page.locator("#pad canvas").wait_for()
+    wait_for_pad(page)
     page.empty_pad_dark_pixels = dark_pixels(page)
     return page
+
+
+def wait_for_pad(page) -> None:
+    """Until the pad listens (ui/draw/pad.py marks its canvas data-ready): on a loaded machine the canvas can be
+    shown seconds before its script runs, and strokes drawn in between are lost (a CI run timed out so)."""
+    page.locator("#pad canvas[data-ready]").wait_for()
 
 
 def draw_strokes(page, strokes, steps: int = 20):

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import app
-from tests.pages import ONE, draw_strokes, open_app
+from tests.pages import ONE, draw_strokes, open_app, wait_for_pad
 from ui import i18n
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,7 @@ def test_the_switch_changes_the_page_at_once_and_the_next_visit_keeps_it(context
     wait_for_verdict_in(page, "ko")
 
     page.reload()
-    page.locator("#pad canvas").wait_for()
+    wait_for_pad(page)
     wait_for_tabs(page, "ko")
     wait_for_pad_words(page, "ko")  # a saved choice: the pad's words too
     page.locator("#language label", has_text="English").click()

@@ -18,7 +18,7 @@ import pytest
 from gradio_client import Client
 
 from tests.helpers import free_port
-from tests.pages import ONE, draw_strokes, open_app, wait_for_verdict
+from tests.pages import ONE, draw_strokes, open_app, wait_for_pad, wait_for_verdict
 from tests.test_board import postgres_url  # noqa: F401 - the fixture: a PostgreSQL server of the test's own
 
 pytestmark = pytest.mark.slow
@@ -64,6 +64,18 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 300) -> 
     raise TimeoutError(f"{url} did not start in {seconds:.0f} s")
 
 
+def wait_until_warm(log: Path, process: subprocess.Popen, seconds: float = 300) -> None:
+    """Until the replica says its lessons are computed at their defaults (app.py): two replicas warming at once on
+    a 2-core machine slowed the browser's page to seconds per mouse move, and a CI run timed out waiting."""
+    deadline = time.monotonic() + seconds
+    while "Lessons ready" not in log.read_text():
+        if process.poll() is not None:
+            raise RuntimeError(f"a replica exited with {process.returncode}: {log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a replica's lessons were not ready in {seconds:.0f} s")
+        time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def balancer(postgres_url, tmp_path_factory):  # noqa: F811 - the fixture imported above
     """Two replicas and HAProxy in front: (the balancer's URL, {replica name: its own URL})."""
@@ -81,8 +93,8 @@ def balancer(postgres_url, tmp_path_factory):  # noqa: F811 - the fixture import
             started.append(subprocess.Popen(
                 [sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=folder, env=environment,
                 stdout=open(folder / f"{name}.log", "w"), stderr=subprocess.STDOUT))
-        for port, process in zip(replicas.values(), started, strict=True):
-            wait_until_up(f"http://127.0.0.1:{port}/", process)
+        for name, process in zip(replicas, started, strict=True):
+            wait_until_warm(folder / f"{name}.log", process)
         port = free_port()
         (folder / "haproxy.cfg").write_text(haproxy_config(port, replicas))
         started.append(subprocess.Popen([HAPROXY, "-db", "-f", str(folder / "haproxy.cfg")],
@@ -134,5 +146,5 @@ def test_a_browser_page_works_through_the_balancer_and_a_reload_keeps_its_replic
     assert "CNN reads 1" in wait_for_verdict(page, "CNN reads")  # its queue and answer stream reached one process
     replica = next(c["value"] for c in context.cookies() if c["name"] == REPLICA)
     page.reload()
-    page.locator("#pad canvas").wait_for()
+    wait_for_pad(page)
     assert next(c["value"] for c in context.cookies() if c["name"] == REPLICA) == replica

@@ -48,6 +48,7 @@ CSS = """
 .pad { display: flex; flex-direction: column; align-items: center; gap: 8px; }
 .pad canvas { width: min(100%, 300px); aspect-ratio: 1; background: #fff; border: 2px solid #9ca3af;
               border-radius: 12px; touch-action: none; cursor: crosshair; }
+.pad canvas:not([data-ready]) { cursor: progress; opacity: 0.6; }
 .pad-tools { display: flex; gap: 8px; }
 .pad-tools button { padding: 6px 16px; border-radius: 8px; border: 1px solid #9ca3af; background: #f3f4f6;
                     color: #111827; font-size: 15px; cursor: pointer; }
@@ -137,6 +138,7 @@ watch('value', () => {{
   paint();
 }});
 paint();
+canvas.dataset.ready = '1';  // listening now: strokes drawn before this moment would be lost
 """
 
 
