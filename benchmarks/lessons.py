@@ -10,6 +10,7 @@ free core when other work makes the wall-clock times long.
     python -m benchmarks.lessons --data-dir ../shared/datasets [--runs 3] [--threads 1] [--only metrics_lesson]
 """
 import argparse
+import inspect
 import os
 import statistics
 import time
@@ -19,38 +20,26 @@ import torch
 
 import lessons
 import models
-from lessons import (
-    boundary,
-    crops,
-    initialisation,
-    layers,
-    metrics,
-    optimisers,
-    overfitting,
-    recurrent,
-    regression,
-    weights,
-)
 from training.run import describe_device
+from ui.lessons.catalogue import LESSONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUDGET = 15.0  # seconds, at the defaults, on a 2-core CPU
 
 
 def lesson_runs(dnn, cnn) -> dict:
-    """Each lesson's module and its run at its defaults, as a function of nothing."""
-    return {
-        "1 init_lesson": (initialisation, lambda: initialisation.run(**initialisation.DEFAULTS)),
-        "2 weights_lesson": (weights, lambda: weights.run(dnn, cnn, weights.sample_drawing(), **weights.DEFAULTS)),
-        "3 crop_lesson": (crops, lambda: crops.run(dnn, cnn, **crops.DEFAULTS)),
-        "4 boundary_lesson": (boundary, lambda: boundary.run(**boundary.DEFAULTS)),
-        "5 regression_lesson": (regression, lambda: regression.run(**regression.DEFAULTS)),
-        "6 overfit_lesson": (overfitting, lambda: overfitting.run(**overfitting.DEFAULTS)),
-        "7 recurrent_lesson": (recurrent, lambda: recurrent.run(**recurrent.DEFAULTS)),
-        "8 optimiser_lesson": (optimisers, lambda: optimisers.run(**optimisers.DEFAULTS)),
-        "9 layers_lesson": (layers, lambda: layers.run(**layers.DEFAULTS)),
-        "10 metrics_lesson": (metrics, lambda: metrics.run(**metrics.DEFAULTS)),
-    }
+    """Each lesson of the tab (ui/lessons/catalogue.py), "<its number> <its api_name>": its module and its run at
+    its defaults, as a function of nothing (with the shipped models where the lesson takes them, and the lesson's
+    sample digit where it reads a drawing)."""
+    runs = {}
+    for number, lesson in enumerate(LESSONS, 1):
+        module = lesson.experiment
+        given = {"dnn": dnn, "cnn": cnn} if "dnn" in inspect.signature(module.run).parameters else {}
+        if lesson.drawing:
+            given["pixels"] = module.sample_drawing()
+        runs[f"{number} {lesson.key}_lesson"] = (module, lambda module=module, given=given: module.run(
+            **given, **module.DEFAULTS))
+    return runs
 
 
 def served(lesson, results: Iterator[lessons.Result]) -> Iterator[lessons.Result]:

@@ -16,7 +16,8 @@ their own units: they are standardised for the network with their training
 points' mean and spread, and drawn as placed.
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
-200 points, 8 hidden units, 800 steps, 16 redraws): 0.5–0.9 s, most of it building figures.
+200 points, 8 hidden units, 800 steps, 16 redraws): 0.98 s the first run, 1.30 s again (median), most of it
+building figures.
 """
 from collections.abc import Iterator
 

@@ -11,7 +11,7 @@ up, and one far-off point pulls on it no harder than a near one at the same x,
 while MSE pulls in proportion to the error.
 
 Measured (benchmarks/lessons.py, 2-core AMD EPYC, 1 torch thread, defaults:
-40 points, 150 steps, 15 redraws): 0.5–0.9 s, most of it building figures.
+40 points, 150 steps, 15 redraws): 0.95 s, most of it building figures.
 """
 from collections.abc import Iterator
 
